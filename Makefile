@@ -1,0 +1,51 @@
+# Bastion: `make run` starts the embedded default; `make test` runs the whole suite and the linters.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format vendor migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(VENV)/.base-installed $@
+
+static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
+	bash scripts/vendor-assets.sh
+	touch $@
+
+vendor: static/vendor/.installed
+
+migrate: $(VENV)/.base-installed vendor
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py demo
+	@echo "Bastion is starting on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-server-header
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: $(VENV)/.dev-installed vendor lint
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev-installed vendor
+	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -o addopts=""
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles db.sqlite3 .test-db.sqlite3

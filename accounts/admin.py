@@ -1,0 +1,41 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from accounts.models import User
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email", "username")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    ordering = ["-created_at"]
+    list_display = ["email", "username", "full_name", "role", "is_active", "is_verified", "is_staff", "created_at"]
+    list_filter = ["is_active", "is_verified", "is_staff", "role", "created_at"]
+    search_fields = ["email", "username", "full_name"]
+    readonly_fields = ["id", "created_at", "last_login"]
+    actions = ["activate_users", "deactivate_users"]
+    fieldsets = [
+        (None, {"fields": ["id", "email", "username", "password"]}),
+        ("Profile", {"fields": ["full_name", "role", "is_verified"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "created_at"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "username", "usable_password", "password1", "password2"]})]
+
+    @admin.action(description="Activate selected users")
+    def activate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"Activated {count} user(s).", messages.SUCCESS)
+
+    @admin.action(description="Deactivate selected users")
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        self.message_user(request, f"Deactivated {count} user(s); your own account is never included.", messages.SUCCESS)

@@ -1,0 +1,60 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import User
+from config.api.fields import StrictCharField, StrictEmailField
+
+
+class UserOutputSerializer(serializers.ModelSerializer):
+    mfa_enrolled = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "username", "full_name", "role", "is_verified", "mfa_enrolled", "created_at"]
+        read_only_fields = fields
+
+    def get_mfa_enrolled(self, user: User) -> bool:
+        return False
+
+
+class RegisterInputSerializer(serializers.Serializer):
+    email = StrictEmailField(max_length=254)
+    username = StrictCharField(max_length=150)
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
+    password = StrictCharField(max_length=128, write_only=True, trim_whitespace=False)
+
+
+class LoginInputSerializer(serializers.Serializer):
+    email = StrictCharField(max_length=254, required=False, help_text="Email address (or use `username`).")
+    username = StrictCharField(max_length=254, required=False, help_text="Username (or use `email`).")
+    password = StrictCharField(max_length=128, trim_whitespace=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("email") and not attrs.get("username"):
+            raise serializers.ValidationError({"email": ["Give an email address or a username."]})
+        return attrs
+
+
+class TokenPairOutputSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+    refresh_token = serializers.CharField()
+    token_type = serializers.ChoiceField(choices=["bearer"])
+    expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+
+
+class RefreshInputSerializer(serializers.Serializer):
+    refresh_token = StrictCharField(max_length=4096)
+
+
+class LogoutInputSerializer(serializers.Serializer):
+    refresh_token = StrictCharField(max_length=4096, required=False)
+
+
+class MeInputSerializer(serializers.Serializer):
+    username = StrictCharField(max_length=150, required=False)
+    full_name = StrictCharField(max_length=200, required=False, allow_blank=True)
+
+
+class CsrfTokenOutputSerializer(serializers.Serializer):
+    csrf_token = serializers.CharField()

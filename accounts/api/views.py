@@ -1,0 +1,123 @@
+from django.middleware.csrf import get_token
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.api.serializers import (
+    CsrfTokenOutputSerializer,
+    LoginInputSerializer,
+    LogoutInputSerializer,
+    MeInputSerializer,
+    RefreshInputSerializer,
+    RegisterInputSerializer,
+    TokenPairOutputSerializer,
+    UserOutputSerializer,
+)
+
+
+class PublicAPIView(APIView):
+    """An endpoint reached before signing in: a stray Authorization header is ignored, not judged."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+
+class RegisterView(PublicAPIView):
+    @extend_schema(
+        summary="Create an account",
+        request=RegisterInputSerializer,
+        responses={201: UserOutputSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = RegisterInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = services.user_register(**given.validated_data)
+        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicAPIView):
+    extra_error_statuses = (401,)
+
+    @extend_schema(
+        summary="Sign in with email or username and password",
+        request=LoginInputSerializer,
+        responses={200: TokenPairOutputSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = LoginInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        user = services.auth_login(
+            identifier=data.get("email") or data["username"], password=data["password"], request=request
+        )
+        return Response(services.token_pair_issue(user=user).as_dict())
+
+
+class RefreshView(PublicAPIView):
+    extra_error_statuses = (401,)
+
+    @extend_schema(
+        summary="Rotate a refresh token",
+        description="Returns a new token pair; the refresh token sent is spent. Sending a spent one "
+        "again revokes every token of that login.",
+        request=RefreshInputSerializer,
+        responses={200: TokenPairOutputSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = RefreshInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        pair = services.token_refresh(refresh_token=given.validated_data["refresh_token"])
+        return Response(pair.as_dict())
+
+
+class LogoutView(APIView):
+    @extend_schema(
+        summary="Sign out",
+        description="Revokes the access token presented at once, and the refresh token (with its "
+        "login's whole family) when given.",
+        request=LogoutInputSerializer,
+        responses={204: None},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = LogoutInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.auth_logout(
+            user=request.user, access_token=request.auth, refresh_token=given.validated_data.get("refresh_token")
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(summary="Your profile", responses={200: UserOutputSerializer}, tags=["auth"])
+    def get(self, request: Request) -> Response:
+        return Response(UserOutputSerializer(request.user).data)
+
+    @extend_schema(
+        summary="Change your profile",
+        request=MeInputSerializer,
+        responses={200: UserOutputSerializer},
+        tags=["auth"],
+    )
+    def patch(self, request: Request) -> Response:
+        given = MeInputSerializer(data=request.data, partial=True)
+        given.is_valid(raise_exception=True)
+        user = services.user_update(user=request.user, **given.validated_data)
+        return Response(UserOutputSerializer(user).data)
+
+
+class CsrfTokenView(PublicAPIView):
+    @extend_schema(
+        summary="CSRF token for session (browser) clients",
+        responses={200: CsrfTokenOutputSerializer},
+        tags=["auth"],
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"csrf_token": get_token(request)})

@@ -1,0 +1,178 @@
+"""Account writes: registration, sign-in, token issue/rotation/revocation, profile changes."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
+from accounts.models import User
+from accounts.tokens import AccessToken, RefreshToken, family_prefix
+from config.api.exceptions import InvalidToken, TokenExpired, ValidationFailed
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "bearer"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def password_check(*, password: str, user: User) -> None:
+    """Raise `WeakPassword` with every reason the password fails the configured rules."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise WeakPassword(errors={"password": list(error.messages)}) from None
+
+
+def _uniqueness_check(*, email: str, username: str, exclude: User | None = None) -> None:
+    users = User.objects.exclude(pk=exclude.pk) if exclude else User.objects.all()
+    if email and users.filter(email__iexact=email).exists():
+        raise DuplicateEmail(errors={"email": ["An account with this email already exists."]})
+    if username and users.filter(username__iexact=username).exists():
+        raise ValidationFailed(errors={"username": ["This username is taken."]})
+
+
+def _model_check(user: User, *, exclude: list[str] | None = None) -> None:
+    try:
+        user.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from None
+
+
+def user_register(*, email: str, username: str, password: str, full_name: str = "") -> User:
+    email = User.objects.normalize_email(email).lower()
+    user = User(email=email, username=username, full_name=full_name)
+    _model_check(user, exclude=["password"])
+    _uniqueness_check(email=email, username=username)
+    password_check(password=password, user=user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same address or name.
+        _uniqueness_check(email=email, username=username)
+        raise
+    return user
+
+
+def user_update(*, user: User, **fields: Any) -> User:
+    """Change profile fields (`full_name`, `username`); email and role are not self-service."""
+    allowed = {"full_name", "username"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValidationFailed(errors={name: ["This field cannot be changed here."]})
+        setattr(user, name, value)
+    _model_check(user)
+    _uniqueness_check(email="", username=fields.get("username", ""), exclude=user)
+    user.save(update_fields=list(fields))
+    return user
+
+
+def auth_login(*, identifier: str, password: str, request: HttpRequest | None = None) -> User:
+    """Check the first factor. Every failure looks the same: no hint whether the account exists."""
+    user = authenticate(request, username=identifier, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user
+
+
+def token_pair_issue(*, user: User) -> TokenPair:
+    refresh = RefreshToken.for_user(user)
+    return _pair(refresh)
+
+
+def _pair(refresh: RefreshToken) -> TokenPair:
+    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
+    return TokenPair(
+        access_token=str(refresh.access_token),
+        refresh_token=str(refresh),
+        expires_in=int(lifetime.total_seconds()),
+    )
+
+
+def _refresh_payload(raw: str) -> dict[str, Any]:
+    try:
+        payload = token_backend.decode(raw, verify=True)
+    except TokenBackendExpiredToken:
+        raise TokenExpired("The refresh token has expired.") from None
+    except TokenBackendError:
+        raise InvalidToken("The refresh token is invalid.") from None
+    if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh" or not payload.get(api_settings.JTI_CLAIM):
+        raise InvalidToken("The refresh token is invalid.")
+    return payload
+
+
+def _revoke(outstanding: QuerySet[OutstandingToken]) -> int:
+    revoked = [BlacklistedToken(token=record) for record in outstanding.filter(blacklistedtoken__isnull=True)]
+    BlacklistedToken.objects.bulk_create(revoked, ignore_conflicts=True)
+    return len(revoked)
+
+
+def _family_revoke(family: str | None) -> int:
+    if not family:
+        return 0
+    return _revoke(OutstandingToken.objects.filter(token__startswith=family_prefix(family)))
+
+
+def token_refresh(*, refresh_token: str) -> TokenPair:
+    """Rotate a refresh token. Presenting one that was already rotated revokes its whole family."""
+    payload = _refresh_payload(refresh_token)
+    with transaction.atomic():
+        record = (
+            OutstandingToken.objects.select_for_update()
+            .filter(jti=payload[api_settings.JTI_CLAIM])
+            .select_related("user")
+            .first()
+        )
+        if record is None or BlacklistedToken.objects.filter(token=record).exists():
+            _family_revoke(payload.get("fam"))
+        else:
+            BlacklistedToken.objects.create(token=record)
+            if record.user is not None and record.user.is_active:
+                return _pair(RefreshToken.for_user(record.user, family=payload.get("fam")))
+    # Raised outside the transaction so the revocation above is kept.
+    raise InvalidToken("The refresh token has been revoked.")
+
+
+def auth_logout(*, user: User, access_token: AccessToken, refresh_token: str | None = None) -> None:
+    """Revoke the access token in hand and, when given, every token of the refresh token's login."""
+    with transaction.atomic():
+        access_token.blacklist()
+        family = access_token.get("fam")
+        if refresh_token:
+            try:
+                payload = _refresh_payload(refresh_token)
+            except (InvalidToken, TokenExpired):
+                payload = {}
+            if payload.get(api_settings.USER_ID_CLAIM) == str(user.pk):
+                family = payload.get("fam") or family
+        _family_revoke(family)
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Revoke every refresh token the user holds (password change, reset, account lock)."""
+    return _revoke(OutstandingToken.objects.filter(user=user))
+
+
+def expired_tokens_flush() -> int:
+    """Delete outstanding and revoked token records whose tokens expired: they can no longer be used."""
+    deleted, _ = OutstandingToken.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

@@ -1,0 +1,62 @@
+import logging
+import re
+import uuid
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from config.api.exceptions import PayloadTooLarge, error_body
+
+_request_id: ContextVar[str] = ContextVar("request_id", default="-")
+_GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (kept from `X-Request-ID` when sane) for logs and error reports."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        given = request.headers.get("X-Request-ID", "")
+        request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+        token = _request_id.set(request.request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True
+
+
+class ApiBodyLimitMiddleware:
+    """Refuse API bodies over `API_MAX_BODY_BYTES` with 413 before any view or parser reads them."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/") or request.path.startswith("/v1/"):
+            try:
+                declared = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                declared = 0
+            try:
+                # Reading the body enforces the limit for bodies sent without a length as well.
+                too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
+            except RequestDataTooBig:
+                too_big = True
+            if too_big:
+                error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
+                body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
+                return JsonResponse(body, status=413)
+        return self.get_response(request)

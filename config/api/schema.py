@@ -1,0 +1,44 @@
+"""Every operation documents the errors it can give, derived once from what the view does."""
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+from config.api.serializers import ErrorSerializer
+
+_ERRORS = {
+    400: "Malformed request (`INVALID_REQUEST`).",
+    401: "Missing, invalid, expired or revoked credentials (`NOT_AUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`).",
+    403: "Authenticated but not allowed (`INSUFFICIENT_PERMISSIONS`).",
+    404: "No such object, or not yours (`RESOURCE_NOT_FOUND`).",
+    413: "Request body over the configured limit (`PAYLOAD_TOO_LARGE`).",
+    415: "Body is not JSON (`UNSUPPORTED_MEDIA_TYPE`).",
+    422: "Invalid fields (`VALIDATION_ERROR` and domain codes), with `errors` per field.",
+    429: "Too many requests (`RATE_LIMIT_EXCEEDED`), with `Retry-After`.",
+    500: "Unexpected error (`INTERNAL_ERROR`); the body quotes a request id, never a trace.",
+}
+
+
+class BastionAutoSchema(AutoSchema):
+    def _error_statuses(self) -> set[int]:
+        statuses = {500}
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses |= {400, 413, 415, 422}
+        permissions = self.view.get_permissions()
+        if permissions and not all(isinstance(p, AllowAny) for p in permissions):
+            statuses |= {401, 403}
+        if "{" in self.path:
+            statuses.add(404)
+        if self.view.get_throttles():
+            statuses.add(429)
+        return statuses | set(getattr(self.view, "extra_error_statuses", ()))
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        for status in sorted(self._error_statuses()):
+            if str(status) not in responses:
+                response = OpenApiResponse(ErrorSerializer, description=_ERRORS[status])
+                responses[str(status)] = self._get_response_for_code(response, str(status), direction=direction)
+        return responses

@@ -1,0 +1,31 @@
+from csp.decorators import csp_update
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+
+from config.api.health import HealthAliasView, HealthView
+from config.api.views import api_not_found
+
+api_v1 = [
+    path("health", HealthView.as_view(), name="health-v1"),
+    path("", include("accounts.api.urls")),
+]
+
+# ReDoc renders with styled-components and a web worker; only its page gets those allowances.
+redoc_view = csp_update({"style-src": ["'self'", "'unsafe-inline'"], "worker-src": ["blob:"]})(
+    SpectacularRedocView.as_view(url_name="openapi-schema")
+)
+
+urlpatterns = [
+    path("health", HealthAliasView.as_view(), name="health"),
+    path("api/health", HealthAliasView.as_view(), name="health-api"),
+    path("api/v1/", include(api_v1)),
+    re_path(r"^api/", api_not_found),
+    path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
+    path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
+    path("redoc", redoc_view, name="redoc"),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
+
+handler500 = "config.api.views.server_error"
