@@ -28,7 +28,9 @@ class UserAdmin(BaseUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "created_at"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "username", "usable_password", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "username", "usable_password", "password1", "password2"]})
+    ]
 
     @admin.action(description="Activate selected users")
     def activate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -38,4 +40,6 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Deactivate selected users")
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = queryset.exclude(pk=request.user.pk).update(is_active=False)
-        self.message_user(request, f"Deactivated {count} user(s); your own account is never included.", messages.SUCCESS)
+        self.message_user(
+            request, f"Deactivated {count} user(s); your own account is never included.", messages.SUCCESS
+        )

@@ -3,7 +3,6 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -100,12 +99,8 @@ def token_pair_issue(*, user: User) -> TokenPair:
 
 
 def _pair(refresh: RefreshToken) -> TokenPair:
-    lifetime = settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"]
-    return TokenPair(
-        access_token=str(refresh.access_token),
-        refresh_token=str(refresh),
-        expires_in=int(lifetime.total_seconds()),
-    )
+    access = refresh.access_token
+    return TokenPair(access_token=str(access), refresh_token=str(refresh), expires_in=access["exp"] - access["iat"])
 
 
 def _refresh_payload(raw: str) -> dict[str, Any]:

@@ -5,6 +5,8 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -22,6 +24,14 @@ def _form_errors_from(form: LoginForm | RegisterForm, error: BastionError) -> No
         form.add_error(None, str(error.detail))
 
 
+def _after_login_url(request: HttpRequest) -> str:
+    """The page that sent the visitor to sign in, when it is on this site; home otherwise."""
+    target = request.GET.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
 def login_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -35,7 +45,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             _form_errors_from(form, error)
         else:
             login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
-            return redirect("home")
+            return redirect(_after_login_url(request))
     return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -64,4 +74,5 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html")
+    api = {name: request.build_absolute_uri(reverse(name)) for name in ("auth-login", "auth-refresh", "auth-me")}
+    return render(request, "accounts/home.html", {"api": api})

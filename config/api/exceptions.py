@@ -5,6 +5,7 @@ anything unexpected into that shape.
 """
 
 import logging
+import math
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -119,7 +120,7 @@ def _headers(exc: exceptions.APIException) -> dict[str, str]:
         headers["WWW-Authenticate"] = exc.auth_header
     wait = getattr(exc, "wait", None)
     if wait is not None:
-        headers["Retry-After"] = str(max(1, int(wait)))
+        headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return headers
 
 

@@ -14,9 +14,7 @@ class SkipLimitPagination(LimitOffsetPagination):
     max_limit = 100
 
     def get_paginated_response(self, data: list[Any]) -> Response:
-        return Response(
-            OrderedDict(items=data, total=self.count, skip=self.offset, limit=self.limit)
-        )
+        return Response(OrderedDict(items=data, total=self.count, skip=self.offset, limit=self.limit))
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {

@@ -4,7 +4,7 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from config.api.serializers import ErrorSerializer
 
@@ -27,8 +27,12 @@ class BastionAutoSchema(AutoSchema):
         if self.method in ("POST", "PUT", "PATCH"):
             statuses |= {400, 413, 415, 422}
         permissions = self.view.get_permissions()
-        if permissions and not all(isinstance(p, AllowAny) for p in permissions):
-            statuses |= {401, 403}
+        if any(not isinstance(p, AllowAny) for p in permissions):
+            statuses.add(401)
+        # A tuple, not `A | B`: DRF permission classes overload "|" to compose permissions.
+        beyond_sign_in = (AllowAny, IsAuthenticated)
+        if any(not isinstance(p, beyond_sign_in) for p in permissions):
+            statuses.add(403)
         if "{" in self.path:
             statuses.add(404)
         if self.view.get_throttles():

@@ -18,6 +18,6 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 
     @factory.post_generation
-    def _saved(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
+    def _saved(self: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            obj.save()
+            self.save()

@@ -1,0 +1,106 @@
+"""The one error shape: every failure of the API answers `{detail, status_code, error_code, errors?}`."""
+
+import logging
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.exceptions import Throttled
+from rest_framework.test import APIRequestFactory
+
+from config.api.exceptions import api_exception_handler
+
+REGISTER = reverse("auth-register")
+
+
+def _assert_shape(response, status_code, error_code):
+    body = response.json()
+    assert response.status_code == status_code
+    assert response["Content-Type"].startswith("application/json")
+    assert body["status_code"] == status_code
+    assert body["error_code"] == error_code
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/nope", "/api/v1/auth/register/extra", "/api/"])
+def test_unknown_api_paths_answer_json_404(client, path):
+    _assert_shape(client.get(path), 404, "RESOURCE_NOT_FOUND")
+
+
+@pytest.mark.django_db
+def test_malformed_json_is_400_invalid_request(client):
+    response = client.post(REGISTER, data='{"email": ', content_type="application/json")
+
+    _assert_shape(response, 400, "INVALID_REQUEST")
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_415(client):
+    response = client.post(REGISTER, data="email=a@b.c", content_type="application/x-www-form-urlencoded")
+
+    _assert_shape(response, 415, "UNSUPPORTED_MEDIA_TYPE")
+
+
+@pytest.mark.django_db
+@override_settings(API_MAX_BODY_BYTES=1024, DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_an_oversized_body_is_413_and_nothing_is_created(client):
+    from accounts.models import User
+
+    payload = '{"email": "big@example.com", "username": "big", "password": "Vault-Lantern-47!", "full_name": "%s"}'
+    response = client.post(REGISTER, data=payload % ("x" * 2000), content_type="application/json")
+
+    _assert_shape(response, 413, "PAYLOAD_TOO_LARGE")
+    assert not User.objects.filter(username="big").exists()
+
+
+@pytest.mark.django_db
+def test_validation_errors_list_reasons_per_field(client):
+    response = client.post(REGISTER, data={"email": "nope"}, content_type="application/json")
+
+    _assert_shape(response, 422, "VALIDATION_ERROR")
+    assert set(response.json()["errors"]) == {"email", "username", "password"}
+
+
+@pytest.mark.django_db
+def test_wrong_method_is_405(client):
+    _assert_shape(client.get(REGISTER), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_throttling_is_429_with_retry_after():
+    request = APIRequestFactory().get("/api/v1/anything")
+
+    response = api_exception_handler(Throttled(wait=12.2), {"request": request, "view": None})
+
+    assert response.status_code == 429
+    assert response.data["error_code"] == "RATE_LIMIT_EXCEEDED"
+    assert response["Retry-After"] == "13"  # rounded up: never invite a retry too early
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.config.boom_urls")
+def test_an_unexpected_error_is_500_without_a_trace_and_is_logged_with_the_request_id(client, caplog):
+    with caplog.at_level(logging.ERROR, logger="bastion.api"):
+        response = client.get("/api/v1/boom", HTTP_X_REQUEST_ID="req-12345678")
+
+    _assert_shape(response, 500, "INTERNAL_ERROR")
+    assert "hunter2" not in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+    assert "req-12345678" in response.json()["detail"]
+    assert response["X-Request-ID"] == "req-12345678"
+    assert any("req-12345678" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_every_response_gets_a_request_id(client):
+    response = client.get("/health")
+
+    assert len(response["X-Request-ID"]) >= 8
+
+
+@pytest.mark.django_db
+def test_a_hostile_request_id_is_replaced(client):
+    response = client.get("/health", HTTP_X_REQUEST_ID="<script>alert(1)</script>")
+
+    assert response["X-Request-ID"] != "<script>alert(1)</script>"

@@ -1,0 +1,76 @@
+import pytest
+
+from config.api.serializers import ErrorSerializer
+
+
+@pytest.fixture
+def schema(client):
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert "json" in response["Content-Type"]
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_auth_api_and_health(schema):
+    paths = set(schema["paths"])
+
+    assert {
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/auth/refresh",
+        "/api/v1/auth/logout",
+        "/api/v1/auth/me",
+        "/api/v1/health",
+    } <= paths
+    assert schema["components"]["securitySchemes"]["jwtAuth"] == {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+    }
+
+
+@pytest.mark.django_db
+def test_every_operation_has_a_request_and_response_schema_and_its_errors(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "500" in responses, (method, path)
+            success = [code for code in responses if code.startswith("2")]
+            assert success, (method, path)
+            if method in {"post", "put", "patch"}:
+                assert "requestBody" in operation, (method, path)
+                assert {"400", "413", "415", "422"} <= set(responses), (method, path)
+            if operation.get("security") != [{}] and {"jwtAuth": []} in operation.get("security", []):
+                assert "401" in responses, (method, path)
+            for code, response in responses.items():
+                if code.startswith(("4", "5")) and code != "503":
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/Error"), (method, path, code)
+
+
+@pytest.mark.django_db
+def test_the_error_component_is_the_documented_shape(schema):
+    error = schema["components"]["schemas"]["Error"]
+
+    assert set(error["properties"]) == set(ErrorSerializer().fields)
+    assert set(error["required"]) == {"detail", "status_code", "error_code"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/docs", "/redoc"])
+def test_docs_pages_load_their_assets_from_this_site_only(client, path):
+    html = client.get(path).content.decode()
+
+    assert "http://" not in html.replace("http://testserver", "")
+    assert "https://" not in html
+    assert "/static/drf_spectacular_sidecar/" in html
+
+
+@pytest.mark.django_db
+def test_swagger_ui_script_is_served_separately_so_the_csp_holds(client):
+    response = client.get("/docs?script=")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    assert "/openapi.json" in response.content.decode()
