@@ -31,7 +31,7 @@ migrate: $(VENV)/.base-installed vendor
 run: migrate
 	$(BIN)/python manage.py demo
 	@echo "Bastion is starting on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-server-header
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-server-header --lifespan off
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -41,6 +41,8 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The suite runs against real Redis (a real Celery worker needs a broker); CI also sets DATABASE_URL.
+test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.dev-installed vendor lint
 	$(BIN)/python -m pytest
 

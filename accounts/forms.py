@@ -26,5 +26,6 @@ class RegisterForm(forms.Form):
         label="Password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters, not a common password, mixing three of: lower case, upper case, digits, symbols.",
+        help_text="At least 12 characters, not a common password, "
+        "mixing three of: lower case, upper case, digits, symbols.",
     )

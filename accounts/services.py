@@ -132,7 +132,7 @@ def token_refresh(*, refresh_token: str) -> TokenPair:
     payload = _refresh_payload(refresh_token)
     with transaction.atomic():
         record = (
-            OutstandingToken.objects.select_for_update()
+            OutstandingToken.objects.select_for_update(of=("self",))
             .filter(jti=payload[api_settings.JTI_CLAIM])
             .select_related("user")
             .first()

@@ -74,5 +74,4 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home_page(request: HttpRequest) -> HttpResponse:
-    api = {name: request.build_absolute_uri(reverse(name)) for name in ("auth-login", "auth-refresh", "auth-me")}
-    return render(request, "accounts/home.html", {"api": api})
+    return render(request, "accounts/home.html", {"api_login_url": request.build_absolute_uri(reverse("auth-login"))})

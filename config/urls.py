@@ -6,6 +6,10 @@ from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, 
 from config.api.health import HealthAliasView, HealthView
 from config.api.views import api_not_found
 
+admin.site.site_header = "Bastion administration"
+admin.site.site_title = "Bastion admin"
+admin.site.index_title = "Operations"
+
 api_v1 = [
     path("health", HealthView.as_view(), name="health-v1"),
     path("", include("accounts.api.urls")),
@@ -21,6 +25,7 @@ urlpatterns = [
     path("api/health", HealthAliasView.as_view(), name="health-api"),
     path("api/v1/", include(api_v1)),
     re_path(r"^api/", api_not_found),
+    re_path(r"^v1/", api_not_found),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("redoc", redoc_view, name="redoc"),

@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund --loglevel=error
+# Packages only provide files to copy: none of their install scripts run.
+npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 
 copy() {  # copy <package file> <destination under static/vendor>
   mkdir -p "static/vendor/$(dirname "$2")"
@@ -12,4 +13,12 @@ copy() {  # copy <package file> <destination under static/vendor>
 }
 
 copy htmx.org/dist/htmx.min.js htmx/htmx.min.js
+copy redoc/bundles/redoc.standalone.js redoc/bundles/redoc.standalone.js
+# ReDoc's sidebar shows a logo from its vendor's CDN, which the CSP (rightly) blocks; show ours.
+sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#/static/img/bastion-mark.svg#g' \
+  static/vendor/redoc/bundles/redoc.standalone.js
+if grep -q 'https://cdn\.' static/vendor/redoc/bundles/redoc.standalone.js; then
+  echo "redoc.standalone.js still references a CDN" >&2
+  exit 1
+fi
 echo "Vendored assets into static/vendor/"

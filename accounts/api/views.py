@@ -19,9 +19,9 @@ from accounts.api.serializers import (
 )
 
 
+# An endpoint reached before signing in: a stray Authorization header is ignored, not judged.
+# (A comment, not a docstring: drf-spectacular would publish a docstring as every subclass's description.)
 class PublicAPIView(APIView):
-    """An endpoint reached before signing in: a stray Authorization header is ignored, not judged."""
-
     authentication_classes: list = []
     permission_classes = [AllowAny]
 

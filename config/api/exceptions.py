@@ -98,6 +98,14 @@ def error_body(*, detail: str, status_code: int, error_code: str, errors: Any = 
     return body
 
 
+def internal_error_body(request_id: str) -> dict[str, Any]:
+    return error_body(
+        detail=f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
+        status_code=500,
+        error_code="INTERNAL_ERROR",
+    )
+
+
 def _field_errors(detail: Any) -> dict[str, list[str]]:
     """Flatten DRF's nested error detail into `{field: [messages]}`; body-level errors go under `non_field_errors`."""
     if isinstance(detail, list):
@@ -156,9 +164,4 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     request = context.get("request")
     request_id = getattr(request, "request_id", "-")
     logger.exception("Unexpected error in %s (request id %s)", context.get("view").__class__.__name__, request_id)
-    body = error_body(
-        detail=f"An unexpected error occurred. Quote request id {request_id} when reporting it.",
-        status_code=500,
-        error_code="INTERNAL_ERROR",
-    )
-    return Response(body, status=500)
+    return Response(internal_error_body(request_id), status=500)

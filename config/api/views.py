@@ -1,6 +1,7 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.template import loader
 
-from config.api.exceptions import error_body
+from config.api.exceptions import error_body, internal_error_body
 
 
 def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
@@ -9,10 +10,10 @@ def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> Json
     return JsonResponse(body, status=404)
 
 
-def server_error(request: HttpRequest) -> JsonResponse:
-    body = error_body(
-        detail=f"An unexpected error occurred. Quote request id {getattr(request, 'request_id', '-')} when reporting it.",
-        status_code=500,
-        error_code="INTERNAL_ERROR",
-    )
-    return JsonResponse(body, status=500)
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Unexpected failures: the API's error shape for API clients, a page for people in the dashboard."""
+    request_id = getattr(request, "request_id", "-")
+    if request.path.startswith(("/api/", "/v1/")):
+        return JsonResponse(internal_error_body(request_id), status=500)
+    # Rendered without the request so no context processor (session, user) can fail a second time.
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": request_id}))

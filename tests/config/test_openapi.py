@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from config.api.serializers import ErrorSerializer
@@ -61,10 +63,11 @@ def test_the_error_component_is_the_documented_shape(schema):
 @pytest.mark.parametrize("path", ["/docs", "/redoc"])
 def test_docs_pages_load_their_assets_from_this_site_only(client, path):
     html = client.get(path).content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
 
-    assert "http://" not in html.replace("http://testserver", "")
+    assert any(source.endswith(".js") for source in sources)
+    assert all(source.startswith("/") and not source.startswith("//") for source in sources), sources
     assert "https://" not in html
-    assert "/static/drf_spectacular_sidecar/" in html
 
 
 @pytest.mark.django_db

@@ -1,0 +1,223 @@
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import path, reverse
+
+from accounts.models import User
+from config import urls as project_urls
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+
+
+def _fail(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("boom: internal detail")
+
+
+def _deny(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
+# The project's routes plus views that fail, for the error pages (used with @pytest.mark.urls).
+urlpatterns = [
+    path("broken/", _fail),
+    path("api/v1/broken", _fail),
+    path("v1/broken", _fail),
+    path("forbidden/", _deny),
+    *project_urls.urlpatterns,
+]
+handler500 = project_urls.handler500
+
+
+def _registration(**overrides: str) -> dict[str, str]:
+    return {
+        "email": "ada@example.com",
+        "username": "ada",
+        "full_name": "Ada Lovelace",
+        "password": DEFAULT_PASSWORD,
+    } | overrides
+
+
+def _signed_in_user_id(client: Client) -> str | None:
+    return client.session.get("_auth_user_id")
+
+
+@pytest.mark.django_db
+def test_registering_signs_the_new_user_in_and_shows_home(client):
+    response = client.post(reverse("register"), _registration(), follow=True)
+
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    user = User.objects.get(email="ada@example.com")
+    assert _signed_in_user_id(client) == str(user.pk)
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert "Welcome, Ada Lovelace" in response.text
+    assert "Welcome to Bastion. Your account is ready." in response.text
+
+
+@pytest.mark.django_db
+def test_registering_with_a_weak_password_shows_every_reason_and_creates_no_user(client):
+    response = client.post(reverse("register"), _registration(password="password"))
+
+    assert response.status_code == 400
+    reasons = response.context["form"].errors["password"]
+    assert "This password is too short. It must contain at least 12 characters." in reasons
+    assert "This password is too common." in reasons
+    assert 'id="id_password_error"' in response.text
+    assert not User.objects.exists()
+    assert _signed_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_registering_with_a_taken_email_is_refused_whatever_its_case(client):
+    UserFactory(email="ada@example.com")
+
+    response = client.post(reverse("register"), _registration(email="ADA@Example.com"))
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["email"] == ["An account with this email already exists."]
+    assert User.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("field", ["email", "username"])
+def test_signing_in_with_email_or_username_opens_home(client, field):
+    user = UserFactory()
+
+    response = client.post(reverse("login"), {"identifier": getattr(user, field), "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert _signed_in_user_id(client) == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_a_wrong_password_and_an_unknown_account_get_the_same_refusal(client):
+    user = UserFactory()
+
+    wrong_password = client.post(reverse("login"), {"identifier": user.email, "password": "Not-the-password-42"})
+    unknown_account = client.post(reverse("login"), {"identifier": "nobody@example.com", "password": DEFAULT_PASSWORD})
+
+    assert wrong_password.status_code == unknown_account.status_code == 400
+    assert wrong_password.context["form"].errors == {"__all__": ["Invalid credentials."]}
+    assert unknown_account.context["form"].errors == {"__all__": ["Invalid credentials."]}
+    assert _signed_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_signing_in_returns_to_the_page_that_asked_for_it(client):
+    user = UserFactory()
+
+    response = client.post(f"{reverse('login')}?next=/docs", {"identifier": user.email, "password": DEFAULT_PASSWORD})
+
+    assert response.url == "/docs"
+
+
+@pytest.mark.django_db
+def test_signing_in_never_redirects_to_another_site(client):
+    user = UserFactory()
+    data = {"identifier": user.email, "password": DEFAULT_PASSWORD}
+
+    response = client.post(f"{reverse('login')}?next=https://evil.example/", data)
+
+    assert response.url == reverse("home")
+
+
+@pytest.mark.django_db
+def test_signing_out_needs_a_post(client, user):
+    client.force_login(user)
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert _signed_in_user_id(client) == str(user.pk)
+
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain == [(reverse("login"), 302)]
+    assert "You have signed out." in response.text
+    assert _signed_in_user_id(client) is None
+
+
+@pytest.mark.django_db
+def test_home_sends_visitors_who_are_not_signed_in_to_the_sign_in_page(client):
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse('home')}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("is_staff", "shown"), [(True, True), (False, False)])
+def test_only_staff_see_the_admin_link(client, is_staff, shown):
+    client.force_login(UserFactory(is_staff=is_staff))
+
+    response = client.get(reverse("home"))
+
+    assert (f'href="{reverse("admin:index")}"' in response.text) is shown
+
+
+@pytest.mark.django_db
+def test_every_link_on_the_home_page_leads_somewhere(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    links = set(re.findall(r'(?:href|src)="(/[^"]*)"', client.get(reverse("home")).text))
+
+    assert {reverse("admin:index"), reverse("swagger-ui"), reverse("redoc"), reverse("openapi-schema")} <= links
+    assert {link: client.get(link).status_code for link in links} == dict.fromkeys(links, 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "register", "logout"])
+def test_forms_posted_without_a_csrf_token_are_refused(name, user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(reverse(name), {"identifier": user.email, "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 403
+    assert "This form could not be verified" in response.text
+
+
+@pytest.mark.django_db
+def test_an_unknown_page_shows_the_not_found_page(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_forbidden_page_shows_the_access_denied_page(client):
+    response = client.get("/forbidden/")
+
+    assert response.status_code == 403
+    assert "Access denied" in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_failing_page_shows_the_error_page_with_the_request_id():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert "Something went wrong" in response.text
+    assert response["X-Request-ID"] in response.text
+    assert "boom" not in response.text
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("url", ["/api/v1/broken", "/v1/broken"])
+def test_a_failing_api_call_answers_in_the_api_error_shape(url):
+    client = Client(raise_request_exception=False)
+
+    response = client.get(url)
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": f"An unexpected error occurred. Quote request id {response['X-Request-ID']} when reporting it.",
+        "status_code": 500,
+        "error_code": "INTERNAL_ERROR",
+    }

@@ -1,0 +1,67 @@
+"""Real Chromium against `live_server`. A page fixture fails the test on any console or page error."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    # Playwright's sync API keeps an event loop running in this thread, which makes Django refuse ORM
+    # calls (tests, factories, the database flush). Allowed only while the browser runs.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    documents: set[str] = set()
+    problems: list[str] = []
+
+    def on_response(response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == page.main_frame:
+            documents.add(response.url)
+            if response.status >= 500:
+                problems.append(f"server error: {response.status} for {response.url}")
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type != "error":
+            return
+        # Chromium repeats a page's own 4xx status (a refused form answers 400) as a failed resource
+        # load; the tests assert those statuses. A failing script, style or image still counts.
+        if message.text.startswith("Failed to load resource") and message.location.get("url") in documents:
+            return
+        problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    yield page
+    context.close()
+    assert not problems, "The browser reported errors:\n" + "\n".join(problems)
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Save what the browser shows to test-artifacts/, for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)

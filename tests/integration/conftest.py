@@ -1,0 +1,68 @@
+"""Real processes (Celery worker, ASGI server) working on the test database pytest-django created."""
+
+import os
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BIN = Path(settings.BASE_DIR) / ".venv" / "bin"
+STARTUP_TIMEOUT = 60.0
+
+
+def database_url_for(database: dict[str, Any]) -> str:
+    """A `DATABASE_URL` naming the test database described by a connection's `settings_dict`."""
+    if database["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(database['NAME']).resolve()}"
+    # Same server, credentials and options as the configured URL; only the database name differs.
+    return urlsplit(settings.DATABASE_URL)._replace(path=f"/{database['NAME']}").geturl()
+
+
+@pytest.fixture(scope="session")
+def process_env(django_db_setup: None) -> dict[str, str]:
+    """Environment for a child process: this session's settings, pointed at its test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,
+        "DATABASE_URL": database_url_for(connection.settings_dict),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def process_running(command: list[str], *, env: dict[str, str], ready: Callable[[], bool]) -> Iterator[None]:
+    """Run `command` until the block ends; fail with its output if it exits or is not `ready()` in time."""
+    with tempfile.TemporaryFile(mode="w+") as log:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+        try:
+            deadline = time.monotonic() + STARTUP_TIMEOUT
+            while not ready():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"{' '.join(command)} did not start (exit code {process.poll()}):\n{log.read()}")
+                time.sleep(0.2)
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

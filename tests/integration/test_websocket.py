@@ -1,0 +1,156 @@
+import base64
+import json
+import time
+import urllib.request
+from collections.abc import Iterator
+from urllib.error import URLError
+
+import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import ClientConnection, connect
+
+from accounts.models import User
+from accounts.services import auth_logout, token_pair_issue
+from accounts.tokens import AccessToken
+from tests.accounts.factories import UserFactory
+from tests.integration.conftest import BIN, free_port, process_running
+
+pytestmark = pytest.mark.integration
+
+CLOSE_UNAUTHENTICATED = 4401
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/health", timeout=1) as response:
+            return response.status == 200
+    except (URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def server(process_env: dict[str, str]) -> Iterator[str]:
+    """The real ASGI app under uvicorn, on the test database; yields its base URL."""
+    port = free_port()
+    command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    base_url = f"http://127.0.0.1:{port}"
+    with process_running(command, env=process_env, ready=lambda: _healthy(base_url)):
+        yield base_url
+
+
+@pytest.fixture
+def member(transactional_db) -> User:
+    # Committed, so the server process sees it.
+    return UserFactory()
+
+
+def _socket(server: str, **options: object) -> ClientConnection:
+    return connect(server.replace("http://", "ws://") + "/ws/events/", open_timeout=10, **options)
+
+
+def _receive(socket: ClientConnection) -> dict:
+    return json.loads(socket.recv(timeout=10))
+
+
+def _closed_code(socket: ClientConnection) -> int:
+    with pytest.raises(ConnectionClosed) as closed:
+        socket.recv(timeout=10)
+    return closed.value.rcvd.code
+
+
+def test_token_in_subprotocol_authenticates_and_answers_ping(server, member):
+    token = token_pair_issue(user=member).access_token
+
+    with _socket(server, subprotocols=["bearer", token]) as socket:
+        assert socket.subprotocol == "bearer"
+        assert _receive(socket) == {"type": "authenticated", "user": {"id": str(member.pk), "email": member.email}}
+        socket.send(json.dumps({"type": "ping"}))
+        assert _receive(socket) == {"type": "pong"}
+
+
+def test_token_in_first_message_authenticates(server, member):
+    token = token_pair_issue(user=member).access_token
+
+    with _socket(server) as socket:
+        socket.send(json.dumps({"type": "auth", "token": token}))
+        assert _receive(socket) == {"type": "authenticated", "user": {"id": str(member.pk), "email": member.email}}
+        socket.send(json.dumps({"type": "ping"}))
+        assert _receive(socket) == {"type": "pong"}
+
+
+def test_idle_socket_stays_open(server, member):
+    token = token_pair_issue(user=member).access_token
+
+    with _socket(server, subprotocols=["bearer", token]) as socket:
+        assert _receive(socket)["type"] == "authenticated"
+        # Quiet for longer than one blocking poll of the channel layer (5 s against Redis): a live
+        # stream waits for events; it must not drop the client between them.
+        time.sleep(7)
+        socket.send(json.dumps({"type": "ping"}))
+        assert _receive(socket) == {"type": "pong"}
+
+
+def test_browser_on_an_allowed_origin_is_accepted(server, member):
+    token = token_pair_issue(user=member).access_token
+
+    with _socket(server, subprotocols=["bearer", token], origin=server) as socket:
+        assert _receive(socket)["type"] == "authenticated"
+
+
+def _tampered(token: str, *, sub: str) -> str:
+    """The same signature over a payload naming someone else."""
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["sub"] = sub
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"{header}.{forged}.{signature}"
+
+
+def _revoked(user: User) -> str:
+    token = token_pair_issue(user=user).access_token
+    auth_logout(user=user, access_token=AccessToken(token))
+    return token
+
+
+@pytest.mark.parametrize("how", ["subprotocol", "first message"])
+@pytest.mark.parametrize("kind", ["garbage", "tampered", "revoked"])
+def test_bad_token_is_closed_with_4401(server, member, how, kind):
+    token = {
+        "garbage": lambda: "not-a-jwt",
+        "tampered": lambda: _tampered(token_pair_issue(user=member).access_token, sub=str(UserFactory().pk)),
+        "revoked": lambda: _revoked(member),
+    }[kind]()
+
+    if how == "subprotocol":
+        with _socket(server, subprotocols=["bearer", token]) as socket:
+            assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+    else:
+        with _socket(server) as socket:
+            socket.send(json.dumps({"type": "auth", "token": token}))
+            assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+
+
+@pytest.mark.parametrize("first_message", ["hello", json.dumps({"type": "ping"}), json.dumps({"type": "auth"})])
+def test_socket_without_a_token_is_closed_with_4401(server, first_message):
+    with _socket(server) as socket:
+        socket.send(first_message)
+        assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+
+
+def test_browser_from_a_foreign_origin_is_refused(server, member):
+    token = token_pair_issue(user=member).access_token
+
+    with pytest.raises(InvalidStatus) as refused:
+        _socket(server, subprotocols=["bearer", token], origin="https://evil.example")
+
+    assert refused.value.response.status_code == 403
+
+
+def test_http_api_is_served_by_the_same_process(server, member):
+    token = token_pair_issue(user=member).access_token
+    request = urllib.request.Request(f"{server}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+        assert json.loads(response.read())["email"] == member.email
