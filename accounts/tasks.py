@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from accounts import services
+from accounts.services import tokens
 
 
 @shared_task(acks_late=True)
 def expired_tokens_flush_task() -> int:
     """Drop revocation records of tokens that have expired anyway; scheduled daily by operators."""
-    return services.expired_tokens_flush()
+    return tokens.expired_tokens_flush()

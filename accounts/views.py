@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import services
 from accounts.forms import LoginForm, RegisterForm
+from accounts.services import users
 from config.api.exceptions import BastionError
 
 
@@ -38,7 +38,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.auth_login(
+            user = users.auth_login(
                 identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"], request=request
             )
         except BastionError as error:
@@ -55,7 +55,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_register(**form.cleaned_data)
+            user = users.user_register(**form.cleaned_data)
         except BastionError as error:
             _form_errors_from(form, error)
         else:

@@ -2,7 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import TokenPair, token_pair_issue
+from accounts.services.tokens import TokenPair, token_pair_issue
 from tests.accounts.factories import UserFactory
 
 

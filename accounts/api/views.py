@@ -6,7 +6,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
 from accounts.api.serializers import (
     CsrfTokenOutputSerializer,
     LoginInputSerializer,
@@ -17,6 +16,7 @@ from accounts.api.serializers import (
     TokenPairOutputSerializer,
     UserOutputSerializer,
 )
+from accounts.services import tokens, users
 
 
 # An endpoint reached before signing in: a stray Authorization header is ignored, not judged.
@@ -36,7 +36,7 @@ class RegisterView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = services.user_register(**given.validated_data)
+        user = users.user_register(**given.validated_data)
         return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -53,10 +53,10 @@ class LoginView(PublicAPIView):
         given = LoginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        user = services.auth_login(
+        user = users.auth_login(
             identifier=data.get("email") or data["username"], password=data["password"], request=request
         )
-        return Response(services.token_pair_issue(user=user).as_dict())
+        return Response(tokens.token_pair_issue(user=user).as_dict())
 
 
 class RefreshView(PublicAPIView):
@@ -73,7 +73,7 @@ class RefreshView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = RefreshInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        pair = services.token_refresh(refresh_token=given.validated_data["refresh_token"])
+        pair = tokens.token_refresh(refresh_token=given.validated_data["refresh_token"])
         return Response(pair.as_dict())
 
 
@@ -89,7 +89,7 @@ class LogoutView(APIView):
     def post(self, request: Request) -> Response:
         given = LogoutInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        services.auth_logout(
+        tokens.auth_logout(
             user=request.user, access_token=request.auth, refresh_token=given.validated_data.get("refresh_token")
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -109,7 +109,7 @@ class MeView(APIView):
     def patch(self, request: Request) -> Response:
         given = MeInputSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
-        user = services.user_update(user=request.user, **given.validated_data)
+        user = users.user_update(user=request.user, **given.validated_data)
         return Response(UserOutputSerializer(user).data)
 
 

@@ -16,7 +16,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import User
-from accounts.services import token_pair_issue
+from accounts.services.tokens import token_pair_issue
 from config.wsgi import application
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
-from accounts.services import token_pair_issue
+from accounts.services.tokens import token_pair_issue
 from accounts.tasks import expired_tokens_flush_task
 from config.celery import app as celery_app
 from tests.accounts.factories import UserFactory

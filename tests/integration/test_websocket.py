@@ -10,7 +10,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from accounts.models import User
-from accounts.services import auth_logout, token_pair_issue
+from accounts.services.tokens import auth_logout, token_pair_issue
 from accounts.tokens import AccessToken
 from tests.accounts.factories import UserFactory
 from tests.integration.conftest import BIN, free_port, process_running

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from accounts.models import User
-from accounts.services import user_register
+from accounts.services.users import user_register
 
 DEMO_EMAIL = "demo@bastion.local"
 DEMO_USERNAME = "demo"

@@ -1,0 +1,74 @@
+"""Account writes: registration, profile changes and checking the first factor."""
+
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+
+from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
+from accounts.models import User
+from config.api.exceptions import ValidationFailed
+
+
+def password_check(*, password: str, user: User) -> None:
+    """Raise `WeakPassword` with every reason the password fails the configured rules."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise WeakPassword(errors={"password": list(error.messages)}) from None
+
+
+def _uniqueness_check(*, email: str, username: str, exclude: User | None = None) -> None:
+    users = User.objects.exclude(pk=exclude.pk) if exclude else User.objects.all()
+    if email and users.filter(email__iexact=email).exists():
+        raise DuplicateEmail(errors={"email": ["An account with this email already exists."]})
+    if username and users.filter(username__iexact=username).exists():
+        raise ValidationFailed(errors={"username": ["This username is taken."]})
+
+
+def _model_check(user: User, *, exclude: list[str] | None = None) -> None:
+    try:
+        user.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationFailed(errors=error.message_dict) from None
+
+
+def user_register(*, email: str, username: str, password: str, full_name: str = "") -> User:
+    email = User.objects.normalize_email(email).lower()
+    user = User(email=email, username=username, full_name=full_name)
+    _model_check(user, exclude=["password"])
+    _uniqueness_check(email=email, username=username)
+    password_check(password=password, user=user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        # Lost a race with a concurrent registration of the same address or name.
+        _uniqueness_check(email=email, username=username)
+        raise
+    return user
+
+
+def user_update(*, user: User, **fields: Any) -> User:
+    """Change profile fields (`full_name`, `username`); email and role are not self-service."""
+    allowed = {"full_name", "username"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValidationFailed(errors={name: ["This field cannot be changed here."]})
+        setattr(user, name, value)
+    _model_check(user)
+    _uniqueness_check(email="", username=fields.get("username", ""), exclude=user)
+    user.save(update_fields=list(fields))
+    return user
+
+
+def auth_login(*, identifier: str, password: str, request: HttpRequest | None = None) -> User:
+    """Check the first factor. Every failure looks the same: no hint whether the account exists."""
+    user = authenticate(request, username=identifier, password=password)
+    if user is None:
+        raise InvalidCredentials()
+    return user
