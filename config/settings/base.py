@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.encryption import derived_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 # Used only by the embedded default; prod.py refuses to start with it.
@@ -119,6 +121,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Encryption at rest (config/encryption.py) ----------------------------------------------------
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY") or [derived_key(SECRET_KEY)]
 
 # --- Accounts ------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

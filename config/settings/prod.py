@@ -13,6 +13,9 @@ if os.environ.get("SECRET_KEY", "") in ("", DEV_SECRET_KEY) or len(SECRET_KEY) <
 if JWT_SECRET_KEY == DEV_SECRET_KEY:
     raise ImproperlyConfigured("Set JWT_SECRET_KEY (or SECRET_KEY) to a private value.")
 
+if not os.environ.get("FIELD_ENCRYPTION_KEY"):
+    raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEY (a Fernet key; comma-separate several to rotate).")
+
 DEBUG = False
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

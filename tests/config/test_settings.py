@@ -11,6 +11,7 @@ PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",
     "SECRET_KEY": "k" * 30 + "-Zq81!pL0xVb7nR2sT9wYc4" + "m" * 10,
     "ALLOWED_HOSTS": "bastion.example.com",
+    "FIELD_ENCRYPTION_KEY": "Nwl75QauRIjHpkTtNgVgMiegeX4G2rP8soV583jniKg=",
     "DATABASE_URL": "",
     "REDIS_URL": "",
 }
@@ -42,6 +43,13 @@ def test_production_refuses_a_missing_default_or_short_secret_key(secret):
 
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_field_encryption_key():
+    result = _manage("check", env={**PROD_ENV, "FIELD_ENCRYPTION_KEY": ""})
+
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY" in result.stderr
 
 
 def test_production_sends_hsts_and_secure_cookies():
