@@ -17,3 +17,29 @@ class InvalidCredentials(BastionError):
     status_code = 401
     error_code = "INVALID_CREDENTIALS"
     default_detail = "Invalid credentials."
+
+
+class ProviderUnavailable(BastionError):
+    status_code = 503
+    error_code = "PROVIDER_UNAVAILABLE"
+    default_detail = "An outside provider is unavailable."
+
+
+class MFARequired(BastionError):
+    """The password was right but the account has no second factor yet: enroll one first."""
+
+    status_code = 401
+    error_code = "MFA_REQUIRED"
+    default_detail = "This account must enroll a second factor before it can sign in."
+
+
+class MFAChallengeInvalid(BastionError):
+    status_code = 401
+    error_code = "INVALID_TOKEN"
+    default_detail = "This sign-in step has expired or was already used; start again."
+
+
+class MFACodeInvalid(BastionError):
+    status_code = 401
+    error_code = "INVALID_MFA_CODE"
+    default_detail = "The code is wrong or has expired."

@@ -3,6 +3,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.models import User
+from accounts.services.mfa import user_devices
 from config.api.fields import StrictCharField, StrictEmailField
 
 
@@ -15,7 +16,22 @@ class UserOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_mfa_enrolled(self, user: User) -> bool:
-        return False
+        return bool(user_devices(user=user))
+
+
+class RegisterOutputSerializer(UserOutputSerializer):
+    enrollment_token = serializers.CharField(help_text="Short-lived; can only enroll a second factor.")
+
+    class Meta(UserOutputSerializer.Meta):
+        fields = [*UserOutputSerializer.Meta.fields, "enrollment_token"]
+        read_only_fields = fields
+
+
+class MFAStepOutputSerializer(serializers.Serializer):
+    mfa_required = serializers.BooleanField()
+    mfa_token = serializers.CharField(help_text="Single use, 5 minutes, 5 wrong codes at most.")
+    methods = serializers.ListField(child=serializers.CharField(), help_text="e.g. totp, email, recovery_code")
+    expires_in = serializers.IntegerField()
 
 
 class RegisterInputSerializer(serializers.Serializer):

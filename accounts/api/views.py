@@ -11,12 +11,16 @@ from accounts.api.serializers import (
     LoginInputSerializer,
     LogoutInputSerializer,
     MeInputSerializer,
+    MFAStepOutputSerializer,
     RefreshInputSerializer,
     RegisterInputSerializer,
+    RegisterOutputSerializer,
     TokenPairOutputSerializer,
     UserOutputSerializer,
 )
-from accounts.services import tokens, users
+from accounts.models import MFAChallenge
+from accounts.ratelimits import login_rate_check
+from accounts.services import mfa, tokens, users
 
 
 # An endpoint reached before signing in: a stray Authorization header is ignored, not judged.
@@ -30,33 +34,40 @@ class RegisterView(PublicAPIView):
     @extend_schema(
         summary="Create an account",
         request=RegisterInputSerializer,
-        responses={201: UserOutputSerializer},
+        description="Returns the profile and an `enrollment_token`: every account must enroll a second factor "
+        "(`auth/mfa/enroll`, then `auth/mfa/confirm`) before it can sign in.",
+        responses={201: RegisterOutputSerializer},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = users.user_register(**given.validated_data)
-        return Response(UserOutputSerializer(user).data, status=status.HTTP_201_CREATED)
+        user = users.user_register(**given.validated_data, request=request)
+        token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
+        body = {**UserOutputSerializer(user).data, "enrollment_token": token}
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class LoginView(PublicAPIView):
-    extra_error_statuses = (401,)
+    extra_error_statuses = (401, 429)
 
     @extend_schema(
-        summary="Sign in with email or username and password",
+        summary="Sign in, first step: password",
+        description="Never returns tokens: a correct password gives an `mfa_token` for `auth/login/mfa`. "
+        "An account without a second factor gets 401 `MFA_REQUIRED` with an `enrollment_token`. "
+        "Five attempts a minute per client address and per account.",
         request=LoginInputSerializer,
-        responses={200: TokenPairOutputSerializer},
+        responses={200: MFAStepOutputSerializer},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
         given = LoginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        user = users.auth_login(
-            identifier=data.get("email") or data["username"], password=data["password"], request=request
-        )
-        return Response(tokens.token_pair_issue(user=user).as_dict())
+        identifier = data.get("email") or data["username"]
+        login_rate_check(request=request, identifier=identifier)
+        user = users.auth_login(identifier=identifier, password=data["password"], request=request)
+        return Response(mfa.mfa_login_start(user=user))
 
 
 class RefreshView(PublicAPIView):

@@ -6,10 +6,12 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
-from accounts.models import User
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_event_record
 from config.api.exceptions import ValidationFailed
 
 
@@ -36,7 +38,9 @@ def _model_check(user: User, *, exclude: list[str] | None = None) -> None:
         raise ValidationFailed(errors=error.message_dict) from None
 
 
-def user_register(*, email: str, username: str, password: str, full_name: str = "") -> User:
+def user_register(
+    *, email: str, username: str, password: str, full_name: str = "", request: HttpRequest | None = None
+) -> User:
     email = User.objects.normalize_email(email).lower()
     user = User(email=email, username=username, full_name=full_name)
     _model_check(user, exclude=["password"])
@@ -50,6 +54,7 @@ def user_register(*, email: str, username: str, password: str, full_name: str = 
         # Lost a race with a concurrent registration of the same address or name.
         _uniqueness_check(email=email, username=username)
         raise
+    audit_event_record(action=AuditEvent.Action.REGISTERED, user=user, request=request)
     return user
 
 
@@ -70,5 +75,8 @@ def auth_login(*, identifier: str, password: str, request: HttpRequest | None = 
     """Check the first factor. Every failure looks the same: no hint whether the account exists."""
     user = authenticate(request, username=identifier, password=password)
     if user is None:
+        # Recorded on the account named, so its owner sees attempts on it among their security events.
+        named = User.objects.filter(Q(email__iexact=identifier) | Q(username__iexact=identifier)).first()
+        audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, user=named, request=request)
         raise InvalidCredentials()
     return user

@@ -24,9 +24,17 @@ class BastionError(exceptions.APIException):
     error_code = "INVALID_REQUEST"
     default_detail = "The request is invalid."
 
-    def __init__(self, detail: str | None = None, *, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: dict[str, list[str]] | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
         super().__init__(detail or self.default_detail)
         self.errors = errors
+        # Fields the client needs to continue (e.g. an `enrollment_token`), added beside the usual ones.
+        self.extra = extra or {}
 
 
 class ValidationFailed(BastionError):
@@ -144,7 +152,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         body = error_body(
             detail=str(exc.detail), status_code=exc.status_code, error_code=exc.error_code, errors=exc.errors
         )
-        return Response(body, status=exc.status_code, headers=_headers(exc))
+        return Response({**body, **exc.extra}, status=exc.status_code, headers=_headers(exc))
 
     if isinstance(exc, exceptions.ValidationError):
         body = error_body(

@@ -18,6 +18,7 @@ _ERRORS = {
     422: "Invalid fields (`VALIDATION_ERROR` and domain codes), with `errors` per field.",
     429: "Too many requests (`RATE_LIMIT_EXCEEDED`), with `Retry-After`.",
     500: "Unexpected error (`INTERNAL_ERROR`); the body quotes a request id, never a trace.",
+    503: "An outside provider (SMS, model vendor) is unavailable (`PROVIDER_UNAVAILABLE`).",
 }
 
 

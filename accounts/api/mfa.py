@@ -1,0 +1,212 @@
+"""Second-factor endpoints: enrollment, the sign-in step, devices and recovery codes."""
+
+from typing import Any
+
+from django_otp.models import Device
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.serializers import TokenPairOutputSerializer
+from accounts.api.views import PublicAPIView
+from accounts.models import User
+from accounts.services import mfa, tokens
+from config.api.exceptions import NotAuthenticated
+from config.api.fields import StrictCharField
+
+METHODS = list(mfa.DEVICE_MODELS)
+
+
+class EnrollInputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=METHODS)
+    phone = StrictCharField(max_length=20, required=False, default="", help_text="E.164 number, for `sms`.")
+    enrollment_token = StrictCharField(
+        max_length=128, required=False, help_text="From register or login; not needed with a Bearer token."
+    )
+
+
+class EnrollOutputSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=METHODS)
+    device_id = serializers.UUIDField()
+    otpauth_uri = serializers.CharField(required=False, help_text="TOTP only: add to an authenticator app.")
+    secret = serializers.CharField(required=False, help_text="TOTP only: the key, base32, for manual entry.")
+    qr_svg = serializers.CharField(required=False, help_text="TOTP only: the otpauth URI as an SVG QR code.")
+    sent_to = serializers.CharField(required=False, help_text="Email/SMS only: where the code went (masked).")
+
+
+class ConfirmInputSerializer(EnrollInputSerializer):
+    code = StrictCharField(max_length=16)
+    phone = None
+
+
+class DeviceOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    method = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    last_used_at = serializers.DateTimeField(allow_null=True)
+
+    def get_method(self, device: Device) -> str:
+        return mfa.device_method(device)
+
+
+class ConfirmOutputSerializer(serializers.Serializer):
+    device = DeviceOutputSerializer()
+    recovery_codes = serializers.ListField(
+        child=serializers.CharField(), allow_null=True, help_text="Ten one-time codes, shown this once (first factor)."
+    )
+    access_token = serializers.CharField(required=False)
+    refresh_token = serializers.CharField(required=False)
+    token_type = serializers.CharField(required=False)
+    expires_in = serializers.IntegerField(required=False)
+
+
+class LoginMFAInputSerializer(serializers.Serializer):
+    mfa_token = StrictCharField(max_length=128)
+    code = StrictCharField(max_length=16, required=False, default="")
+    recovery_code = StrictCharField(max_length=32, required=False, default="")
+    method = serializers.ChoiceField(choices=METHODS, required=False, help_text="Which factor the code is from.")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs["code"]) == bool(attrs["recovery_code"]):
+            raise serializers.ValidationError({"code": ["Give either `code` or `recovery_code`."]})
+        return attrs
+
+
+class CodeSendInputSerializer(serializers.Serializer):
+    mfa_token = StrictCharField(max_length=128)
+    method = serializers.ChoiceField(choices=["email", "sms"])
+
+
+class CodeSentOutputSerializer(serializers.Serializer):
+    method = serializers.CharField()
+    sent_to = serializers.CharField()
+
+
+class RecoveryCodesOutputSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField())
+
+
+def _enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
+    """The signed-in user, or the one an enrollment token stands for (returned too, to spend it later)."""
+    if request.user.is_authenticated:
+        return request.user, ""
+    token = data.get("enrollment_token")
+    if not token:
+        raise NotAuthenticated("Sign in, or send the `enrollment_token` from register or login.")
+    return mfa.enrollment_user_get(token=token), token
+
+
+class EnrollView(APIView):
+    permission_classes = [AllowAny]
+    extra_error_statuses = (401, 503)
+
+    @extend_schema(
+        summary="Start enrolling a second factor",
+        description="TOTP answers with the key and a QR code; email and SMS send a code. Confirm with "
+        "`auth/mfa/confirm`. Authenticate with a Bearer token, or send the `enrollment_token`.",
+        request=EnrollInputSerializer,
+        responses={200: EnrollOutputSerializer},
+        tags=["mfa"],
+    )
+    def post(self, request: Request) -> Response:
+        given = EnrollInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user, _ = _enrolling_user(request, given.validated_data)
+        data = given.validated_data
+        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
+
+
+class ConfirmView(APIView):
+    permission_classes = [AllowAny]
+    extra_error_statuses = (401,)
+
+    @extend_schema(
+        summary="Confirm a second factor with a code from it",
+        description="The first factor also returns the ten recovery codes (shown once) and, when enrolling "
+        "with an `enrollment_token`, the token pair that completes the sign-up.",
+        request=ConfirmInputSerializer,
+        responses={200: ConfirmOutputSerializer},
+        tags=["mfa"],
+    )
+    def post(self, request: Request) -> Response:
+        given = ConfirmInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        user, enrollment_token = _enrolling_user(request, given.validated_data)
+        data = given.validated_data
+        device, codes = mfa.mfa_enroll_confirm(user=user, method=data["method"], code=data["code"], request=request)
+        body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
+        if enrollment_token:
+            mfa.enrollment_finish(token=enrollment_token)
+            body |= tokens.token_pair_issue(user=user).as_dict()
+        return Response(body)
+
+
+class LoginMFAView(PublicAPIView):
+    extra_error_statuses = (401, 429)
+
+    @extend_schema(
+        summary="Second sign-in step: a code or a recovery code",
+        request=LoginMFAInputSerializer,
+        responses={200: TokenPairOutputSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = LoginMFAInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        user = mfa.mfa_login_verify(
+            token=data["mfa_token"],
+            code=data["code"],
+            recovery_code=data["recovery_code"],
+            method=data.get("method"),
+            request=request,
+        )
+        return Response(tokens.token_pair_issue(user=user).as_dict())
+
+
+class LoginCodeSendView(PublicAPIView):
+    extra_error_statuses = (401, 429, 503)
+
+    @extend_schema(
+        summary="Send a sign-in code by email or SMS",
+        request=CodeSendInputSerializer,
+        responses={202: CodeSentOutputSerializer},
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        given = CodeSendInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        sent = mfa.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
+        return Response(sent, status=status.HTTP_202_ACCEPTED)
+
+
+class DeviceListView(APIView):
+    @extend_schema(summary="Your second factors", responses={200: DeviceOutputSerializer(many=True)}, tags=["mfa"])
+    def get(self, request: Request) -> Response:
+        return Response(DeviceOutputSerializer(mfa.user_devices(user=request.user), many=True).data)
+
+
+class DeviceDetailView(APIView):
+    extra_error_statuses = (422,)
+
+    @extend_schema(summary="Remove a second factor (never the last)", responses={204: None}, tags=["mfa"])
+    def delete(self, request: Request, device_id: str) -> Response:
+        mfa.mfa_device_remove(user=request.user, device_id=device_id, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RecoveryCodesView(APIView):
+    @extend_schema(
+        summary="Regenerate recovery codes",
+        description="Ten new codes, shown once; the old ones stop working at once.",
+        request=None,
+        responses={200: RecoveryCodesOutputSerializer},
+        tags=["mfa"],
+    )
+    def post(self, request: Request) -> Response:
+        return Response({"recovery_codes": mfa.recovery_codes_regenerate(user=request.user, request=request)})

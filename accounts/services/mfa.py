@@ -1,0 +1,308 @@
+"""Second factors: enrolling them, proving one at sign-in, managing devices and recovery codes.
+
+No path issues tokens on a password alone: `mfa_login_start` answers a correct password with a
+single-use `mfa_token` (or, for an account with no factor yet, an `enrollment_token`), and only
+`mfa_login_verify` turns that into a signed-in user.
+"""
+
+import hashlib
+import re
+import secrets
+from base64 import b32encode
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.models import Device
+
+from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
+from accounts.models import (
+    AuditEvent,
+    EmailDevice,
+    MFAChallenge,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    SMSDevice,
+    TOTPDevice,
+    User,
+    code_digest,
+)
+from accounts.notifications import security_notice_email_send
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
+
+ENROLL_LIFETIME = timedelta(minutes=30)
+LOGIN_LIFETIME = timedelta(minutes=5)
+RECOVERY_CODE_COUNT = 10
+# No 0/o, 1/l/i: codes are read off paper.
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+CODE_SENDS_PER_CHALLENGE = 3
+
+DEVICE_MODELS: dict[str, type[Device]] = {"totp": TOTPDevice, "email": EmailDevice, "sms": SMSDevice}
+
+
+class LastDeviceError(BastionError):
+    status_code = 422
+    error_code = "LAST_MFA_DEVICE"
+    default_detail = "This is your last second factor: add another before removing it."
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- Challenges (enrollment_token, mfa_token) -----------------------------------------------------
+
+
+def mfa_challenge_issue(*, user: User, purpose: str) -> str:
+    token = secrets.token_urlsafe(32)
+    lifetime = ENROLL_LIFETIME if purpose == MFAChallenge.Purpose.ENROLL else LOGIN_LIFETIME
+    MFAChallenge.objects.create(user=user, purpose=purpose, digest=_digest(token), expires_at=timezone.now() + lifetime)
+    return token
+
+
+def mfa_challenge_get(*, token: str, purpose: str, for_update: bool = False) -> MFAChallenge:
+    """The live challenge a token stands for. Unknown, expired, used and exhausted look the same."""
+    challenges = MFAChallenge.objects.select_related("user").filter(digest=_digest(token), purpose=purpose)
+    challenge = (challenges.select_for_update(of=("self",)) if for_update else challenges).first()
+    if challenge is None or challenge.used_at or challenge.expires_at <= timezone.now() or not challenge.user.is_active:
+        raise MFAChallengeInvalid()
+    if challenge.failed_attempts >= MFAChallenge.MAX_ATTEMPTS:
+        raise RateLimitExceeded("Too many wrong codes for this sign-in: sign in again with your password.")
+    return challenge
+
+
+def _challenge_spend(challenge: MFAChallenge) -> None:
+    challenge.used_at = timezone.now()
+    challenge.save(update_fields=["used_at"])
+
+
+# --- Devices ----------------------------------------------------------------------------------------
+
+
+def user_devices(*, user: User) -> list[Device]:
+    """Every confirmed second factor of the user (recovery codes are a fallback, not a device)."""
+    devices: list[Device] = []
+    for model in DEVICE_MODELS.values():
+        devices.extend(model.objects.filter(user=user, confirmed=True).order_by("created_at"))
+    return devices
+
+
+def device_method(device: Device) -> str:
+    return next(method for method, model in DEVICE_MODELS.items() if isinstance(device, model))
+
+
+def user_mfa_methods(*, user: User) -> list[str]:
+    methods = list(dict.fromkeys(device_method(device) for device in user_devices(user=user)))
+    if RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).exists():
+        methods.append("recovery_code")
+    return methods
+
+
+def _mask_email(email: str) -> str:
+    name, _, domain = email.partition("@")
+    return f"{name[:1]}***@{domain}"
+
+
+def _mask_phone(phone: str) -> str:
+    return f"{phone[:3]}***{phone[-2:]}"
+
+
+def totp_provisioning_uri(*, device: TOTPDevice) -> str:
+    issuer = settings.MFA_ISSUER
+    label = quote(f"{issuer}:{device.user.email}")
+    params = {"secret": b32encode(device.bin_key).decode(), "issuer": issuer, "algorithm": "SHA1"}
+    params |= {"digits": device.digits, "period": device.step}
+    return f"otpauth://totp/{label}?{urlencode(params)}"
+
+
+@transaction.atomic
+def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, Any]:
+    """Create an unconfirmed device; it counts only once `mfa_enroll_confirm` sees a code from it."""
+    model = DEVICE_MODELS[method]
+    model.objects.filter(user=user, confirmed=False).delete()
+    if method == "totp":
+        device = TOTPDevice.objects.create(
+            user=user, name="Authenticator app", key=secrets.token_hex(20), confirmed=False
+        )
+        uri = totp_provisioning_uri(device=device)
+        return {
+            "method": method,
+            "device_id": device.pk,
+            "otpauth_uri": uri,
+            "secret": b32encode(device.bin_key).decode(),
+            "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff"),
+        }
+    if method == "sms":
+        if not E164.match(phone):
+            raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
+        device = SMSDevice.objects.create(user=user, name=f"SMS {_mask_phone(phone)}", phone=phone, confirmed=False)
+        sent_to = _mask_phone(phone)
+    else:
+        device = EmailDevice.objects.create(user=user, name=f"Email {_mask_email(user.email)}", confirmed=False)
+        sent_to = _mask_email(user.email)
+    device.generate_challenge()
+    return {"method": method, "device_id": device.pk, "sent_to": sent_to}
+
+
+def mfa_enroll_confirm(
+    *, user: User, method: str, code: str, request: HttpRequest | None = None
+) -> tuple[Device, list[str] | None]:
+    """Activate the pending device. The first factor also brings the recovery codes, shown this once."""
+    device = DEVICE_MODELS[method].objects.filter(user=user, confirmed=False).order_by("-created_at").first()
+    if device is None:
+        raise ValidationFailed(errors={"method": [f"No {method} enrollment is pending: start with auth/mfa/enroll."]})
+    if not device.verify_token(code):
+        raise MFACodeInvalid()
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit_event_record(
+            action=AuditEvent.Action.MFA_DEVICE_ADDED, user=user, request=request, data={"method": method}
+        )
+        has_codes = RecoveryCodeDevice.objects.filter(user=user).exists()
+        codes = None if has_codes else recovery_codes_regenerate(user=user, request=request, audit=False)
+    return device, codes
+
+
+def mfa_device_remove(*, user: User, device_id: str, request: HttpRequest | None = None) -> None:
+    devices = user_devices(user=user)
+    device = next((d for d in devices if str(d.pk) == str(device_id)), None)
+    if device is None:
+        raise ResourceNotFound("No such device.")
+    if len(devices) == 1:
+        raise LastDeviceError()
+    device.delete()
+    audit_event_record(
+        action=AuditEvent.Action.MFA_DEVICE_REMOVED,
+        user=user,
+        request=request,
+        data={"method": device_method(device), "name": device.name},
+    )
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None, audit: bool = True) -> list[str]:
+    """Ten new one-time codes; every earlier code stops working at once."""
+    RecoveryCodeDevice.objects.filter(user=user).delete()
+    device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes")
+    codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(10)) for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [f"{code[:5]}-{code[5:]}" for code in codes]
+    RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=code_digest(code)) for code in codes)
+    if audit:
+        audit_event_record(action=AuditEvent.Action.RECOVERY_CODES_REGENERATED, user=user, request=request)
+    return codes
+
+
+# --- Sign-in ---------------------------------------------------------------------------------------
+
+
+def mfa_login_start(*, user: User) -> dict[str, Any]:
+    """The answer to a correct password: a second-step token, or the demand to enroll a factor first."""
+    methods = user_mfa_methods(user=user)
+    if not [method for method in methods if method != "recovery_code"]:
+        token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
+        raise MFARequired(extra={"enrollment_token": token})
+    token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.LOGIN)
+    return {
+        "mfa_required": True,
+        "mfa_token": token,
+        "methods": methods,
+        "expires_in": int(LOGIN_LIFETIME.total_seconds()),
+    }
+
+
+def mfa_login_code_send(*, token: str, method: str) -> dict[str, str]:
+    """Send a code by email or SMS for a sign-in in progress (a few times per sign-in at most)."""
+    with transaction.atomic():
+        challenge = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
+        sends = challenge.state.get("code_sends", 0)
+        if sends >= CODE_SENDS_PER_CHALLENGE:
+            raise RateLimitExceeded("Enough codes were sent for this sign-in: use one, or sign in again.")
+        challenge.state = {**challenge.state, "code_sends": sends + 1}
+        challenge.save(update_fields=["state"])
+    device = DEVICE_MODELS[method].objects.filter(user=challenge.user, confirmed=True).first()
+    if device is None:
+        raise ValidationFailed(errors={"method": [f"This account has no {method} second factor."]})
+    device.generate_challenge()
+    sent_to = _mask_phone(device.phone) if method == "sms" else _mask_email(challenge.user.email)
+    return {"method": method, "sent_to": sent_to}
+
+
+def _code_matches(*, user: User, code: str, method: str | None) -> str | None:
+    for device in user_devices(user=user):
+        if (method is None or device_method(device) == method) and device.verify_token(code):
+            return device_method(device)
+    return None
+
+
+def mfa_login_fail(*, challenge: MFAChallenge, request: HttpRequest | None = None) -> None:
+    """Count a wrong second factor against the sign-in; call inside the transaction that locked it."""
+    MFAChallenge.objects.filter(pk=challenge.pk).update(failed_attempts=F("failed_attempts") + 1)
+    audit_event_record(action=AuditEvent.Action.LOGIN_MFA_FAILED, user=challenge.user, request=request)
+
+
+def mfa_login_fail_raise(*, challenge: MFAChallenge) -> None:
+    """The error for a wrong factor, raised after the transaction so the failed attempt stays counted."""
+    if challenge.failed_attempts + 1 >= MFAChallenge.MAX_ATTEMPTS:
+        raise RateLimitExceeded("Too many wrong codes for this sign-in: sign in again with your password.")
+    raise MFACodeInvalid()
+
+
+def mfa_login_succeed(*, challenge: MFAChallenge, method: str, request: HttpRequest | None = None) -> User:
+    """Spend the sign-in token after a proven factor; the caller then issues tokens or a session."""
+    _challenge_spend(challenge)
+    audit_event_record(
+        action=AuditEvent.Action.LOGIN_SUCCEEDED, user=challenge.user, request=request, data={"method": method}
+    )
+    return challenge.user
+
+
+def mfa_login_verify(
+    *,
+    token: str,
+    code: str = "",
+    recovery_code: str = "",
+    method: str | None = None,
+    request: HttpRequest | None = None,
+) -> User:
+    """Prove a code or recovery code for a sign-in. Wrong codes count against the token."""
+    with transaction.atomic():
+        challenge = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
+        user = challenge.user
+        if recovery_code:
+            device = RecoveryCodeDevice.objects.filter(user=user).first()
+            used = "recovery_code" if device is not None and device.verify_token(recovery_code) else None
+        else:
+            used = _code_matches(user=user, code=code, method=method)
+        if used is None:
+            mfa_login_fail(challenge=challenge, request=request)
+        else:
+            mfa_login_succeed(challenge=challenge, method=used, request=request)
+            if used == "recovery_code":
+                audit_event_record(action=AuditEvent.Action.RECOVERY_CODE_USED, user=user, request=request)
+    if used is None:
+        mfa_login_fail_raise(challenge=challenge)
+    if used == "recovery_code":
+        remaining = RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count()
+        security_notice_email_send(
+            user=user,
+            subject="a recovery code was used",
+            message=f"A recovery code was just used to sign in to your Bastion account. {remaining} remain.",
+        )
+    return user
+
+
+def enrollment_user_get(*, token: str) -> User:
+    return mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.ENROLL).user
+
+
+def enrollment_finish(*, token: str) -> None:
+    _challenge_spend(mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.ENROLL))
