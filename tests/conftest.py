@@ -37,7 +37,6 @@ def auth_client(tokens) -> APIClient:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache() -> None:
     """Rate-limit counters live in the cache (Redis in CI): each test starts with none."""
     cache.clear()
-    yield

@@ -1,5 +1,6 @@
 """Test helpers for second factors: an enrolled user and a full sign-in in one call."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.urls import reverse
