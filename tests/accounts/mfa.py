@@ -29,9 +29,7 @@ class Enrolled:
 def enrolled_user(**user_fields: object) -> Enrolled:
     """A user with a confirmed authenticator app and fresh recovery codes."""
     user = UserFactory(**user_fields)
-    device = TOTPDevice.objects.create(
-        user=user, name="Authenticator app", key="3132333435363738393031323334353637383930"
-    )
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", key=secrets.token_hex(20))
     codes = mfa.recovery_codes_regenerate(user=user, audit=False)
     return Enrolled(user=user, device=device, recovery_codes=codes)
 
