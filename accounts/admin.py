@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import AuditEvent, PasswordResetToken, User
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -43,3 +43,41 @@ class UserAdmin(BaseUserAdmin):
         self.message_user(
             request, f"Deactivated {count} user(s); your own account is never included.", messages.SUCCESS
         )
+
+
+@admin.register(PasswordResetToken)
+class PasswordResetTokenAdmin(admin.ModelAdmin):
+    """Read-only: operators see who asked for a reset and what became of it, never a usable token."""
+
+    list_display = ["user", "created_at", "expires_at", "used_at", "failed_attempts"]
+    list_filter = ["created_at", "used_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    fields = ["id", "user", "created_at", "expires_at", "used_at", "failed_attempts"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: PasswordResetToken | None = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Operators read the audit log; nobody edits or deletes it, not even a superuser."""
+
+    list_display = ["created_at", "action", "user", "ip_address"]
+    list_filter = ["action", "created_at"]
+    search_fields = ["user__email", "ip_address", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

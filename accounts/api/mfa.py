@@ -43,7 +43,7 @@ class ConfirmInputSerializer(EnrollInputSerializer):
 
 
 class DeviceOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField(source="pk")
+    id = serializers.CharField(source="pk", help_text="A UUID, or a number for a passkey.")
     method = serializers.SerializerMethodField()
     name = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -90,7 +90,7 @@ class RecoveryCodesOutputSerializer(serializers.Serializer):
     recovery_codes = serializers.ListField(child=serializers.CharField())
 
 
-def _enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
+def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     """The signed-in user, or the one an enrollment token stands for (returned too, to spend it later)."""
     if request.user.is_authenticated:
         return request.user, ""
@@ -98,6 +98,17 @@ def _enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     if not token:
         raise NotAuthenticated("Sign in, or send the `enrollment_token` from register or login.")
     return mfa.enrollment_user_get(token=token), token
+
+
+def enrollment_confirmed_body(
+    *, user: User, device: Device, codes: list[str] | None, enrollment_token: str
+) -> dict[str, Any]:
+    """The answer to a confirmed factor (code or passkey); by enrollment token it also completes the sign-up."""
+    body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
+    if enrollment_token:
+        mfa.enrollment_finish(token=enrollment_token)
+        body |= tokens.token_pair_issue(user=user).as_dict()
+    return body
 
 
 class EnrollView(APIView):
@@ -115,7 +126,7 @@ class EnrollView(APIView):
     def post(self, request: Request) -> Response:
         given = EnrollInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user, _ = _enrolling_user(request, given.validated_data)
+        user, _ = enrolling_user(request, given.validated_data)
         data = given.validated_data
         return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
 
@@ -135,13 +146,10 @@ class ConfirmView(APIView):
     def post(self, request: Request) -> Response:
         given = ConfirmInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user, enrollment_token = _enrolling_user(request, given.validated_data)
+        user, enrollment_token = enrolling_user(request, given.validated_data)
         data = given.validated_data
         device, codes = mfa.mfa_enroll_confirm(user=user, method=data["method"], code=data["code"], request=request)
-        body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
-        if enrollment_token:
-            mfa.enrollment_finish(token=enrollment_token)
-            body |= tokens.token_pair_issue(user=user).as_dict()
+        body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
         return Response(body)
 
 

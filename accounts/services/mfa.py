@@ -20,6 +20,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.models import (
@@ -46,6 +47,8 @@ E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CODE_SENDS_PER_CHALLENGE = 3
 
 DEVICE_MODELS: dict[str, type[Device]] = {"totp": TOTPDevice, "email": EmailDevice, "sms": SMSDevice}
+# Every factor a user can hold: the ones enrolled with a code, plus passkeys (accounts.services.passkeys).
+FACTOR_MODELS: dict[str, type[Device]] = {**DEVICE_MODELS, "webauthn": WebAuthnCredential}
 
 
 class LastDeviceError(BastionError):
@@ -90,13 +93,13 @@ def _challenge_spend(challenge: MFAChallenge) -> None:
 def user_devices(*, user: User) -> list[Device]:
     """Every confirmed second factor of the user (recovery codes are a fallback, not a device)."""
     devices: list[Device] = []
-    for model in DEVICE_MODELS.values():
+    for model in FACTOR_MODELS.values():
         devices.extend(model.objects.filter(user=user, confirmed=True).order_by("created_at"))
     return devices
 
 
 def device_method(device: Device) -> str:
-    return next(method for method, model in DEVICE_MODELS.items() if isinstance(device, model))
+    return next(method for method, model in FACTOR_MODELS.items() if isinstance(device, model))
 
 
 def user_mfa_methods(*, user: User) -> list[str]:
@@ -117,7 +120,7 @@ def _mask_phone(phone: str) -> str:
 
 def totp_provisioning_uri(*, device: TOTPDevice) -> str:
     issuer = settings.MFA_ISSUER
-    label = quote(f"{issuer}:{device.user.email}")
+    label = f"{quote(issuer)}:{quote(device.user.email)}"
     params = {"secret": b32encode(device.bin_key).decode(), "issuer": issuer, "algorithm": "SHA1"}
     params |= {"digits": device.digits, "period": device.step}
     return f"otpauth://totp/{label}?{urlencode(params)}"
@@ -161,22 +164,31 @@ def mfa_enroll_confirm(
         raise ValidationFailed(errors={"method": [f"No {method} enrollment is pending: start with auth/mfa/enroll."]})
     if not device.verify_token(code):
         raise MFACodeInvalid()
-    with transaction.atomic():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        audit_event_record(
-            action=AuditEvent.Action.MFA_DEVICE_ADDED, user=user, request=request, data={"method": method}
-        )
-        has_codes = RecoveryCodeDevice.objects.filter(user=user).exists()
-        codes = None if has_codes else recovery_codes_regenerate(user=user, request=request, audit=False)
-    return device, codes
+    return device, mfa_device_activate(device=device, request=request)
+
+
+@transaction.atomic
+def mfa_device_activate(*, device: Device, request: HttpRequest | None = None) -> list[str] | None:
+    """Count a proven device as a factor (code-based or passkey). The first one brings the recovery codes."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    method = device_method(device)
+    audit_event_record(
+        action=AuditEvent.Action.MFA_DEVICE_ADDED, user=device.user, request=request, data={"method": method}
+    )
+    if RecoveryCodeDevice.objects.filter(user=device.user).exists():
+        return None
+    return recovery_codes_regenerate(user=device.user, request=request, audit=False)
 
 
 def mfa_device_remove(*, user: User, device_id: str, request: HttpRequest | None = None) -> None:
     devices = user_devices(user=user)
-    device = next((d for d in devices if str(d.pk) == str(device_id)), None)
-    if device is None:
+    # Primary keys are UUIDs except for passkeys (integers), so a text id names one device at most;
+    # should two kinds ever share an id format, an ambiguous id removes nothing rather than a guess.
+    matches = [d for d in devices if str(d.pk) == str(device_id)]
+    if len(matches) != 1:
         raise ResourceNotFound("No such device.")
+    device = matches[0]
     if len(devices) == 1:
         raise LastDeviceError()
     device.delete()

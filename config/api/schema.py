@@ -25,7 +25,7 @@ _ERRORS = {
 class BastionAutoSchema(AutoSchema):
     def _error_statuses(self) -> set[int]:
         statuses = {500}
-        if self.method in ("POST", "PUT", "PATCH"):
+        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             statuses |= {400, 413, 415, 422}
         permissions = self.view.get_permissions()
         if any(not isinstance(p, AllowAny) for p in permissions):

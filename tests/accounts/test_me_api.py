@@ -18,7 +18,7 @@ def test_me_returns_the_signed_in_users_profile(auth_client, user):
         "full_name": user.full_name,
         "role": "user",
         "is_verified": False,
-        "mfa_enrolled": False,
+        "mfa_enrolled": True,
         "created_at": user.created_at.isoformat().replace("+00:00", "Z"),
     }
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import AuditEvent, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 
 URL = reverse("auth-register")
@@ -19,7 +19,17 @@ def test_register_creates_an_account_and_returns_the_profile(api_client):
 
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "username", "full_name", "role", "is_verified", "mfa_enrolled", "created_at"}
+    assert set(body) == {
+        "id",
+        "email",
+        "username",
+        "full_name",
+        "role",
+        "is_verified",
+        "mfa_enrolled",
+        "created_at",
+        "enrollment_token",
+    }
     assert body["email"] == "ada@example.com"
     assert body["role"] == "user"
     assert body["is_verified"] is False
@@ -27,6 +37,7 @@ def test_register_creates_an_account_and_returns_the_profile(api_client):
     user = User.objects.get(pk=body["id"])
     assert user.check_password(DEFAULT_PASSWORD)
     assert user.password != DEFAULT_PASSWORD
+    assert AuditEvent.objects.filter(user=user, action=AuditEvent.Action.REGISTERED).exists()
 
 
 @pytest.mark.django_db

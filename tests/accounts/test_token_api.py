@@ -1,4 +1,4 @@
-"""Sign-in, token rotation, revocation and the attacks on them, through the real endpoints."""
+"""Token rotation, revocation and the attacks on tokens, through the real endpoints."""
 
 import base64
 import json
@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.mfa import api_login, enrolled_user
 
 LOGIN = reverse("auth-login")
 REFRESH = reverse("auth-refresh")
@@ -27,23 +28,6 @@ def _bearer(token: str) -> APIClient:
 
 def _login(api_client, **credentials):
     return api_client.post(LOGIN, {"password": DEFAULT_PASSWORD, **credentials}, format="json")
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("field", ["email", "username"])
-def test_login_with_email_or_username_returns_a_bearer_token_pair(api_client, user, field):
-    response = _login(api_client, **{field: getattr(user, field).upper()})
-
-    assert response.status_code == 200
-    body = response.json()
-    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
-    assert body["token_type"] == "bearer"
-    assert body["expires_in"] == 15 * 60
-    claims = jwt.decode(body["access_token"], options={"verify_signature": False})
-    assert claims["exp"] - claims["iat"] == body["expires_in"]
-    me = _bearer(body["access_token"]).get(ME)
-    assert me.status_code == 200
-    assert me.json()["email"] == user.email
 
 
 @pytest.mark.django_db
@@ -99,8 +83,8 @@ def test_refresh_rotates_and_the_old_refresh_token_is_spent(api_client, tokens):
 
 
 @pytest.mark.django_db
-def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(api_client, user, tokens):
-    other_login = _login(api_client, email=user.email).json()
+def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(api_client, enrolled, tokens):
+    other_login = api_login(api_client, enrolled)
     rotated = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json").json()
 
     # A thief replays the spent token: the legitimate successor dies with it...
@@ -168,8 +152,7 @@ def test_logout_with_only_the_access_token_still_ends_that_login(api_client, tok
 
 @pytest.mark.django_db
 def test_logout_cannot_revoke_another_users_login(api_client, tokens):
-    intruder = UserFactory()
-    intruder_tokens = _login(api_client, email=intruder.email).json()
+    intruder_tokens = api_login(api_client, enrolled_user())
 
     _bearer(intruder_tokens["access_token"]).post(LOGOUT, {"refresh_token": tokens.refresh_token}, format="json")
 

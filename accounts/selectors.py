@@ -1,0 +1,8 @@
+from django.db.models import QuerySet
+
+from accounts.models import AuditEvent, User
+
+
+def security_events_for(*, user: User) -> QuerySet[AuditEvent]:
+    """The user's own security events, newest first."""
+    return AuditEvent.objects.filter(user=user).order_by("-created_at")
