@@ -269,9 +269,25 @@ class AuditEvent(models.Model):
         TOKEN_REUSE_DETECTED = "tokens.reuse_detected", "Spent refresh token presented again"
         SSO_LINKED = "sso.linked", "Single sign-on account linked"
         SSO_LOGIN = "sso.login", "Signed in with single sign-on"
+        ORGANIZATION_CREATED = "organization.created", "Organization created"
+        ORGANIZATION_UPDATED = "organization.updated", "Organization updated"
+        ORGANIZATION_DELETED = "organization.deleted", "Organization deleted"
+        MEMBER_ROLE_CHANGED = "member.role_changed", "Member's role changed"
+        MEMBER_REMOVED = "member.removed", "Member removed"
+        INVITATION_SENT = "invitation.sent", "Invitation sent"
+        INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+        INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
+        PROJECT_CREATED = "project.created", "Project created"
+        PROJECT_UPDATED = "project.updated", "Project updated"
+        PROJECT_DELETED = "project.deleted", "Project deleted"
+        API_KEY_CREATED = "api_key.created", "API key created"
+        API_KEY_REVOKED = "api_key.revoked", "API key revoked"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
+    organization = models.ForeignKey(
+        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
     action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)

@@ -1,6 +1,7 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from config.api.health import HealthAliasView, HealthView
@@ -13,6 +14,8 @@ admin.site.index_title = "Operations"
 api_v1 = [
     path("health", HealthView.as_view(), name="health-v1"),
     path("", include("accounts.api.urls")),
+    path("", include("organizations.api.urls")),
+    path("", include("projects.api.urls")),
 ]
 
 # ReDoc renders with styled-components and a web worker; only its page gets those allowances.
@@ -30,6 +33,11 @@ urlpatterns = [
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("redoc", redoc_view, name="redoc"),
     path("admin/", admin.site.urls),
+    # allauth serves single sign-on only: its own sign-in and sign-up pages lead to ours.
+    path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("accounts/signup/", RedirectView.as_view(pattern_name="register")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("organizations.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -1,10 +1,15 @@
+from collections.abc import Callable
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services.tokens import TokenPair, token_pair_issue
+from organizations.models import Membership
+from organizations.roles import Role
 from tests.accounts.mfa import Enrolled, enrolled_user
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 
 @pytest.fixture
@@ -40,3 +45,30 @@ def auth_client(tokens) -> APIClient:
 def _fresh_cache() -> None:
     """Rate-limit counters live in the cache (Redis in CI): each test starts with none."""
     cache.clear()
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=user).access_token}")
+    return client
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Acme", slug="acme")
+
+
+@pytest.fixture
+def member_of(organization) -> Callable[[str], Membership]:
+    """A new person with `role` in the organization."""
+    return lambda role: MembershipFactory(organization=organization, role=role)
+
+
+@pytest.fixture
+def owner(member_of) -> Membership:
+    return member_of(Role.OWNER)
+
+
+@pytest.fixture
+def owner_client(owner) -> APIClient:
+    return client_for(owner.user)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent
 
 
 def request_client_ip(request: HttpRequest | None) -> str | None:
@@ -16,11 +16,26 @@ def request_client_ip(request: HttpRequest | None) -> str | None:
 
 
 def audit_event_record(
-    *, action: str, user: User | None, request: HttpRequest | None = None, data: dict[str, Any] | None = None
+    *,
+    action: str,
+    user: Any,
+    request: HttpRequest | None = None,
+    data: dict[str, Any] | None = None,
+    organization: Any = None,
 ) -> AuditEvent:
+    """Record an event. `user` is who acted: a user, an API key (recorded in `data`) or None."""
     user_agent = request.META.get("HTTP_USER_AGENT", "")[:300] if request is not None else ""
+    data = dict(data or {})
+    if getattr(user, "is_api_key", False):
+        data["api_key"] = {"id": str(user.api_key.pk), "prefix": user.api_key.prefix}
+        user = None
     event = AuditEvent(
-        user=user, action=action, ip_address=request_client_ip(request), user_agent=user_agent, data=data or {}
+        user=user,
+        organization=organization,
+        action=action,
+        ip_address=request_client_ip(request),
+        user_agent=user_agent,
+        data=data,
     )
     event.full_clean()
     event.save()

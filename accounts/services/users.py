@@ -13,6 +13,7 @@ from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import ValidationFailed
+from config.api.validation import model_check
 
 
 def password_check(*, password: str, user: User) -> None:
@@ -31,19 +32,12 @@ def _uniqueness_check(*, email: str, username: str, exclude: User | None = None)
         raise ValidationFailed(errors={"username": ["This username is taken."]})
 
 
-def _model_check(user: User, *, exclude: list[str] | None = None) -> None:
-    try:
-        user.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-    except ValidationError as error:
-        raise ValidationFailed(errors=error.message_dict) from None
-
-
 def user_register(
     *, email: str, username: str, password: str, full_name: str = "", request: HttpRequest | None = None
 ) -> User:
     email = User.objects.normalize_email(email).lower()
     user = User(email=email, username=username, full_name=full_name)
-    _model_check(user, exclude=["password"])
+    model_check(user, exclude=["password"], validate_unique=False)
     _uniqueness_check(email=email, username=username)
     password_check(password=password, user=user)
     user.set_password(password)
@@ -65,7 +59,7 @@ def user_update(*, user: User, **fields: Any) -> User:
         if name not in allowed:
             raise ValidationFailed(errors={name: ["This field cannot be changed here."]})
         setattr(user, name, value)
-    _model_check(user)
+    model_check(user, validate_unique=False)
     _uniqueness_check(email="", username=fields.get("username", ""), exclude=user)
     user.save(update_fields=list(fields))
     return user

@@ -4,8 +4,9 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 
+from config.api.permissions import IsUser
 from config.api.serializers import ErrorSerializer
 
 _ERRORS = {
@@ -30,9 +31,8 @@ class BastionAutoSchema(AutoSchema):
         permissions = self.view.get_permissions()
         if any(not isinstance(p, AllowAny) for p in permissions):
             statuses.add(401)
-        # A tuple, not `A | B`: DRF permission classes overload "|" to compose permissions.
-        beyond_sign_in = (AllowAny, IsAuthenticated)
-        if any(not isinstance(p, beyond_sign_in) for p in permissions):
+        # IsUser refuses API keys (403); a view with `required_actions` asks the role table (403).
+        if any(isinstance(p, IsUser) for p in permissions) or getattr(self.view, "required_actions", None):
             statuses.add(403)
         if "{" in self.path:
             statuses.add(404)

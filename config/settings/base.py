@@ -1,10 +1,14 @@
 """Settings shared by every environment. Each environment variable is read here, once."""
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.encryption import derived_key
 
@@ -72,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MFASessionGateMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -190,13 +195,74 @@ OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Bastion")
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000")
 
+# --- Single sign-on: django-allauth serves SSO only (accounts/sso.py adapts it) ----------------------
+# Our own pages and API do every password sign-in, sign-up, reset and second factor; allauth only
+# runs the OAuth/OIDC handshakes. Users are matched by an email the provider says is verified.
+SSO_OIDC_PROVIDER_ID = "oidc"
+
+
+def sso_providers(env: Mapping[str, str]) -> dict[str, Any]:
+    """allauth's SOCIALACCOUNT_PROVIDERS from `SSO_*` variables: a provider is on when its client id is set."""
+
+    def app(prefix: str) -> dict[str, Any]:
+        if not env.get(f"{prefix}_CLIENT_SECRET"):
+            raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set: set {prefix}_CLIENT_SECRET too.")
+        return {"client_id": env[f"{prefix}_CLIENT_ID"], "secret": env[f"{prefix}_CLIENT_SECRET"]}
+
+    providers: dict[str, Any] = {}
+    if env.get("SSO_GOOGLE_CLIENT_ID"):
+        providers["google"] = {"APPS": [app("SSO_GOOGLE")], "OAUTH_PKCE_ENABLED": True}
+    if env.get("SSO_GITHUB_CLIENT_ID"):
+        providers["github"] = {"APPS": [app("SSO_GITHUB")]}
+    if env.get("SSO_OIDC_CLIENT_ID"):
+        if not env.get("SSO_OIDC_SERVER_URL"):
+            raise ImproperlyConfigured("SSO_OIDC_CLIENT_ID is set: set SSO_OIDC_SERVER_URL (the issuer) too.")
+        oidc = app("SSO_OIDC") | {"provider_id": SSO_OIDC_PROVIDER_ID, "name": env.get("SSO_OIDC_NAME") or "SSO"}
+        oidc["settings"] = {"server_url": env["SSO_OIDC_SERVER_URL"], "oauth_pkce_enabled": True}
+        providers["openid_connect"] = {"APPS": [oidc]}
+    return providers
+
+
+def sso_authorization_origins(providers: Mapping[str, Any]) -> list[str]:
+    """Where an SSO button's form ends up after allauth's redirect: browsers hold it to the page's `form-action`."""
+    known = {"google": "https://accounts.google.com", "github": "https://github.com"}
+    origins = [known[name] for name in providers if name in known]
+    # The issuer's origin: where nearly every provider also serves its authorization endpoint.
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        issuer = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{issuer.scheme}://{issuer.netloc}")
+    return origins
+
+
+SOCIALACCOUNT_PROVIDERS = sso_providers(os.environ)
+SSO_FORM_ACTION_ORIGINS = sso_authorization_origins(SOCIALACCOUNT_PROVIDERS)
+# Exact URIs, or `scheme://host[:port]/path-prefix*`, that `auth/sso/{provider}/login` may send tokens to.
+SSO_REDIRECT_URI_ALLOWLIST = env_list("SSO_REDIRECT_URI_ALLOWLIST")
+SOCIALACCOUNT_ONLY = True  # allauth mounts no password, sign-up, reset or email pages of its own
+ACCOUNT_ADAPTER = "accounts.sso.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.sso.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*"]
+# No verification mail (SOCIALACCOUNT_ONLY requires it): the adapter admits only provider-verified emails.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+
+# Projects: repository URLs on private or loopback addresses only when an operator allows them.
+ALLOW_PRIVATE_REPO_URLS = env_bool("ALLOW_PRIVATE_REPO_URLS", False)
+
 # --- API ------------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "organizations.authentication.ApiKeyAuthentication",
+        "accounts.authentication.JWTAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsUser"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.SkipLimitPagination",
@@ -221,6 +287,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MFAMethodEnum": ["totp", "email", "sms"],
         "MFACodeMethodEnum": ["email", "sms"],
+        "UserRoleEnum": "accounts.models.User.Role",
+        "OrganizationRoleEnum": "organizations.roles.Role",
     },
 }
 
@@ -236,7 +304,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *SSO_FORM_ACTION_ORIGINS],
     }
 }
 

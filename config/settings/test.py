@@ -1,7 +1,7 @@
 """Test settings: real PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, SQLite otherwise."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES
+from .base import BASE_DIR, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 # Argon2 is the production hasher (tested separately); a fast one keeps the suite quick.
@@ -19,3 +19,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 # Files come from the finders here; only production collects them into STATIC_ROOT.
 STATIC_ROOT = None
+
+# The API speaks JSON; tests post JSON unless they say otherwise.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}

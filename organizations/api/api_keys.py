@@ -1,0 +1,67 @@
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from organizations import selectors
+from organizations.api.base import TenantAPIView
+from organizations.api.serializers import ApiKeyCreatedSerializer, ApiKeyInputSerializer, ApiKeyOutputSerializer
+from organizations.models import Membership
+from organizations.roles import Action, roles_allowed
+from organizations.services import api_keys
+
+TAGS = ["api-keys"]
+
+
+class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
+    required_actions = {"POST": Action.API_KEYS_MANAGE}
+    serializer_class = ApiKeyOutputSerializer
+
+    def get_queryset(self):  # noqa: ANN201 -- DRF's hook
+        actor = self.request.user
+        keys = selectors.api_key_list(actor=actor)
+        if getattr(actor, "is_api_key", False):
+            return keys.none()  # a key never lists keys, not even its own organization's
+        managed = Membership.objects.filter(user=actor, role__in=roles_allowed(Action.API_KEYS_MANAGE))
+        keys = keys.filter(organization__in=managed.values("organization"))
+        org_id = self.request.query_params.get("org_id")
+        return keys.filter(organization_id=org_id) if org_id else keys
+
+    @extend_schema(
+        summary="API keys of the organizations you administer",
+        parameters=[OpenApiParameter("org_id", UUID, description="Only this organization's keys.")],
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    @extend_schema(
+        summary="Create an API key (the secret is shown once)",
+        request=ApiKeyInputSerializer,
+        responses={201: ApiKeyCreatedSerializer},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        given = ApiKeyInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        organization = selectors.organization_get(actor=request.user, organization_id=data.pop("organization_id"))
+        self.authorize(organization)
+        api_key, raw_key = api_keys.api_key_create(
+            actor=request.user, organization=organization, request=request, **data
+        )
+        body = {**ApiKeyOutputSerializer(api_key).data, "key": raw_key}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ApiKeyDetailView(TenantAPIView):
+    required_actions = {"DELETE": Action.API_KEYS_MANAGE}
+
+    @extend_schema(summary="Revoke an API key", responses={204: None}, tags=TAGS)
+    def delete(self, request: Request, api_key_id: UUID) -> Response:
+        api_key = selectors.api_key_get(actor=request.user, api_key_id=api_key_id)
+        self.authorize(api_key.organization)
+        api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,84 @@
+from rest_framework import serializers
+
+from config.api.fields import StrictCharField, StrictEmailField
+from organizations.models import ApiKey, Invitation, Membership, Organization
+from organizations.roles import Role, Scope
+
+
+class OrganizationInputSerializer(serializers.Serializer):
+    name = StrictCharField(max_length=120)
+    slug = StrictCharField(max_length=50)
+    description = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    industry = StrictCharField(max_length=80, required=False, allow_blank=True)
+    country = StrictCharField(max_length=2, required=False, allow_blank=True, help_text="ISO 3166 alpha-2.")
+
+
+class OrganizationOutputSerializer(serializers.ModelSerializer):
+    member_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "slug", "description", "industry", "country", "member_count", "created_at"]
+        read_only_fields = fields
+
+
+class MemberUserSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class MembershipOutputSerializer(serializers.ModelSerializer):
+    user = MemberUserSerializer()
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = fields
+
+
+class MembershipInputSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationInputSerializer(serializers.Serializer):
+    email = StrictEmailField(max_length=254)
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
+
+
+class InvitationOutputSerializer(serializers.ModelSerializer):
+    status = serializers.CharField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "email", "role", "status", "expires_at", "created_at"]
+        read_only_fields = fields
+
+
+class InvitationAcceptInputSerializer(serializers.Serializer):
+    token = StrictCharField(max_length=128)
+
+
+class ApiKeyInputSerializer(serializers.Serializer):
+    organization_id = serializers.UUIDField()
+    name = StrictCharField(max_length=100)
+    scopes = serializers.ListField(child=serializers.ChoiceField(choices=Scope.choices), min_length=1, max_length=3)
+    expires_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class ApiKeyOutputSerializer(serializers.ModelSerializer):
+    organization_id = serializers.UUIDField()
+
+    class Meta:
+        model = ApiKey
+        fields = ["id", "organization_id", "name", "prefix", "scopes", "expires_at", "last_used_at", "created_at"]
+        read_only_fields = fields
+
+
+class ApiKeyCreatedSerializer(ApiKeyOutputSerializer):
+    key = serializers.CharField(help_text="The secret: shown this once, never again.")
+
+    class Meta(ApiKeyOutputSerializer.Meta):
+        fields = [*ApiKeyOutputSerializer.Meta.fields, "key"]
+        read_only_fields = fields

@@ -1,0 +1,55 @@
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db.models import Count, QuerySet
+
+from config.api.exceptions import ResourceNotFound
+from organizations.models import ApiKey, Invitation, Membership, Organization
+
+if TYPE_CHECKING:
+    from organizations.models import Actor
+
+
+def organization_list(*, actor: "Actor") -> QuerySet[Organization]:
+    # Counted in SQL in the same query: a list costs one query whatever its length.
+    return Organization.objects.visible_to(actor).annotate(member_count=Count("memberships", distinct=True))
+
+
+def organization_get(*, actor: "Actor", organization_id: UUID) -> Organization:
+    try:
+        return organization_list(actor=actor).get(pk=organization_id)
+    except Organization.DoesNotExist:
+        raise ResourceNotFound("Organization not found.") from None
+
+
+def membership_list(*, actor: "Actor", organization: Organization) -> QuerySet[Membership]:
+    return Membership.objects.visible_to(actor).filter(organization=organization).select_related("user")
+
+
+def membership_get(*, actor: "Actor", organization: Organization, membership_id: UUID) -> Membership:
+    try:
+        return membership_list(actor=actor, organization=organization).get(pk=membership_id)
+    except Membership.DoesNotExist:
+        raise ResourceNotFound("Member not found.") from None
+
+
+def invitation_list(*, actor: "Actor", organization: Organization) -> QuerySet[Invitation]:
+    return Invitation.objects.visible_to(actor).filter(organization=organization).select_related("invited_by")
+
+
+def invitation_get(*, actor: "Actor", organization: Organization, invitation_id: UUID) -> Invitation:
+    try:
+        return invitation_list(actor=actor, organization=organization).get(pk=invitation_id)
+    except Invitation.DoesNotExist:
+        raise ResourceNotFound("Invitation not found.") from None
+
+
+def api_key_list(*, actor: "Actor") -> QuerySet[ApiKey]:
+    return ApiKey.objects.visible_to(actor).filter(revoked_at__isnull=True).select_related("organization")
+
+
+def api_key_get(*, actor: "Actor", api_key_id: UUID) -> ApiKey:
+    try:
+        return api_key_list(actor=actor).get(pk=api_key_id)
+    except ApiKey.DoesNotExist:
+        raise ResourceNotFound("API key not found.") from None

@@ -1,0 +1,90 @@
+"""Organization API keys: shown once, stored as a digest, limited to scopes, revocable."""
+
+import hashlib
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditEvent
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import ValidationFailed
+from config.api.validation import model_check
+from organizations.access import organization_action_require
+from organizations.models import ApiKey, Organization
+from organizations.roles import Action
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from organizations.models import Actor
+
+# Recording every use would write on every request; once a minute is enough to answer "is it used?".
+LAST_USED_GRANULARITY_SECONDS = 60
+
+
+def _digest(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_key_create(
+    *,
+    actor: "Actor",
+    organization: Organization,
+    name: str,
+    scopes: list[str],
+    expires_at: datetime | None = None,
+    request: "HttpRequest | None" = None,
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with its secret, which is never available again."""
+    organization_action_require(actor=actor, organization=organization, action=Action.API_KEYS_MANAGE)
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationFailed(errors={"expires_at": ["Choose a time in the future."]})
+    raw_key = f"{ApiKey.PREFIX}{secrets.token_urlsafe(32)}"
+    api_key = ApiKey(
+        organization=organization,
+        name=name,
+        prefix=raw_key[:12],
+        digest=_digest(raw_key),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+        created_by=None if getattr(actor, "is_api_key", False) else actor,
+    )
+    model_check(api_key)
+    api_key.save()
+    audit_event_record(
+        action=AuditEvent.Action.API_KEY_CREATED,
+        user=actor,
+        organization=organization,
+        request=request,
+        data={"api_key": api_key.prefix, "scopes": api_key.scopes},
+    )
+    return api_key, raw_key
+
+
+def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None" = None) -> None:
+    organization_action_require(actor=actor, organization=api_key.organization, action=Action.API_KEYS_MANAGE)
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+    audit_event_record(
+        action=AuditEvent.Action.API_KEY_REVOKED,
+        user=actor,
+        organization=api_key.organization,
+        request=request,
+        data={"api_key": api_key.prefix},
+    )
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    """The usable key a raw secret stands for, recording its use; None for unknown, expired or revoked."""
+    api_key = ApiKey.objects.select_related("organization").filter(digest=_digest(raw_key)).first()
+    if api_key is None or not api_key.is_usable:
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > LAST_USED_GRANULARITY_SECONDS:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key

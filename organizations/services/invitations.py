@@ -1,0 +1,120 @@
+"""Inviting people by email: the token is emailed once, stored as a digest, bound to that address."""
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import InsufficientPermissions
+from organizations.access import actor_role, organization_action_require
+from organizations.exceptions import AlreadyMember, InvitationInvalid
+from organizations.models import Invitation, Membership, Organization
+from organizations.roles import Action, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from organizations.models import Actor
+
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invitation_create(
+    *,
+    actor: "Actor",
+    organization: Organization,
+    email: str,
+    role: str,
+    link_for: Callable[[str], str],
+    request: "HttpRequest | None" = None,
+) -> Invitation:
+    """Invite `email`; `link_for(token)` gives the page the emailed link opens."""
+    organization_action_require(actor=actor, organization=organization, action=Action.INVITATIONS_MANAGE)
+    if role == Role.OWNER and actor_role(actor=actor, organization=organization) != Role.OWNER:
+        raise InsufficientPermissions("Only an owner can invite another owner.")
+    email = email.strip().lower()
+    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+        raise AlreadyMember()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A fresh invitation replaces any pending one for the same address.
+        Invitation.objects.filter(
+            organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            organization=organization,
+            email=email,
+            role=role,
+            digest=_digest(token),
+            invited_by=None if getattr(actor, "is_api_key", False) else actor,
+            expires_at=timezone.now() + INVITATION_LIFETIME,
+        )
+        audit_event_record(
+            action=AuditEvent.Action.INVITATION_SENT,
+            user=actor,
+            organization=organization,
+            request=request,
+            data={"email": email, "role": role},
+        )
+    send_mail(
+        subject=f"You are invited to {organization.name} on Bastion",
+        message=f"You have been invited to join {organization.name} on Bastion as {role}.\n\n"
+        f"Accept within 7 days: {link_for(token)}\n\n"
+        f'Or with the API: POST /api/v1/invitations/accept with {{"token": "{token}"}}\n\n'
+        f"The invitation works only for the account with the address {email}.",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, token: str, request: "HttpRequest | None" = None) -> Membership:
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .filter(digest=_digest(token))
+        .first()
+    )
+    if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():
+        raise InvitationInvalid()
+    if Membership.objects.filter(organization=invitation.organization, user=user).exists():
+        raise AlreadyMember()
+    membership = Membership.objects.create(organization=invitation.organization, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    audit_event_record(
+        action=AuditEvent.Action.INVITATION_ACCEPTED,
+        user=user,
+        organization=invitation.organization,
+        request=request,
+        data={"role": invitation.role},
+    )
+    return membership
+
+
+def invitation_revoke(*, actor: "Actor", invitation: Invitation, request: "HttpRequest | None" = None) -> None:
+    organization_action_require(actor=actor, organization=invitation.organization, action=Action.INVITATIONS_MANAGE)
+    if invitation.status != "pending":
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit_event_record(
+        action=AuditEvent.Action.INVITATION_REVOKED,
+        user=actor,
+        organization=invitation.organization,
+        request=request,
+        data={"email": invitation.email},
+    )

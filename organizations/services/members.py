@@ -1,0 +1,67 @@
+"""Changing and ending memberships. An organization always keeps an owner; only owners touch owners."""
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from accounts.models import AuditEvent
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import InsufficientPermissions
+from organizations.access import actor_role, organization_action_require
+from organizations.exceptions import LastOwnerError
+from organizations.models import Membership
+from organizations.roles import Action, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from organizations.models import Actor
+
+
+def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str | None) -> None:
+    organization = membership.organization
+    touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
+    if touches_owner and actor_role(actor=actor, organization=organization) != Role.OWNER:
+        raise InsufficientPermissions("Only an owner can make or change an owner.")
+    if membership.role == Role.OWNER and new_role != Role.OWNER:
+        # Locked so two owners demoting each other at once cannot leave none.
+        owners = Membership.objects.select_for_update().filter(organization=organization, role=Role.OWNER)
+        if owners.count() <= 1:
+            raise LastOwnerError()
+
+
+@transaction.atomic
+def membership_role_change(
+    *, actor: "Actor", membership: Membership, role: str, request: "HttpRequest | None" = None
+) -> Membership:
+    organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
+    _owner_rules_check(actor=actor, membership=membership, new_role=role)
+    previous, membership.role = membership.role, role
+    membership.save(update_fields=["role"])
+    audit_event_record(
+        action=AuditEvent.Action.MEMBER_ROLE_CHANGED,
+        user=actor,
+        organization=membership.organization,
+        request=request,
+        data={"member": str(membership.user_id), "from": previous, "to": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: "Actor", membership: Membership, request: "HttpRequest | None" = None) -> None:
+    """Remove a member; anyone may also leave on their own, within the owner rules."""
+    leaving = membership.user_id == getattr(actor, "pk", None)
+    if not leaving:
+        organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
+        _owner_rules_check(actor=actor, membership=membership, new_role=None)
+    elif membership.role == Role.OWNER:
+        _owner_rules_check(actor=actor, membership=membership, new_role=None)
+    audit_event_record(
+        action=AuditEvent.Action.MEMBER_REMOVED,
+        user=actor,
+        organization=membership.organization,
+        request=request,
+        data={"member": str(membership.user_id), "role": membership.role},
+    )
+    membership.delete()

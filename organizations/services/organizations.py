@@ -1,0 +1,76 @@
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import AuditEvent, User
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import ValidationFailed
+from config.api.validation import model_check
+from organizations.access import organization_action_require
+from organizations.models import Membership, Organization
+from organizations.roles import Action, Role
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from organizations.models import Actor
+
+EDITABLE_FIELDS = ("name", "slug", "description", "industry", "country")
+
+
+def _save(organization: Organization) -> None:
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError:
+        raise ValidationFailed(errors={"slug": ["This slug is taken."]}) from None
+
+
+@transaction.atomic
+def organization_create(*, created_by: User, request: "HttpRequest | None" = None, **fields: Any) -> Organization:
+    organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
+    model_check(organization)
+    _save(organization)
+    Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
+    organization.member_count = 1
+    audit_event_record(
+        action=AuditEvent.Action.ORGANIZATION_CREATED, user=created_by, organization=organization, request=request
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_update(
+    *, actor: "Actor", organization: Organization, request: "HttpRequest | None" = None, **fields: Any
+) -> Organization:
+    organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_UPDATE)
+    changed = [name for name in EDITABLE_FIELDS if name in fields]
+    for name in changed:
+        setattr(organization, name, fields[name])
+    model_check(organization)
+    _save(organization)
+    audit_event_record(
+        action=AuditEvent.Action.ORGANIZATION_UPDATED,
+        user=actor,
+        organization=organization,
+        request=request,
+        data={"fields": changed},
+    )
+    return organization
+
+
+@transaction.atomic
+def organization_delete(
+    *, actor: "Actor", organization: Organization, confirm: str, request: "HttpRequest | None" = None
+) -> None:
+    """Delete an organization and everything it owns; the caller must type the slug to confirm."""
+    organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_DELETE)
+    if confirm != organization.slug:
+        raise ValidationFailed(errors={"confirm": [f"Type the organization's slug ({organization.slug}) to confirm."]})
+    audit_event_record(
+        action=AuditEvent.Action.ORGANIZATION_DELETED,
+        user=actor,
+        request=request,
+        data={"organization_id": str(organization.pk), "slug": organization.slug},
+    )
+    organization.delete()

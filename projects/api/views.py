@@ -1,0 +1,139 @@
+from uuid import UUID
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.fields import StrictCharField
+from organizations import selectors as organization_selectors
+from organizations.api.base import TenantAPIView
+from organizations.roles import Action, Scope
+from projects import selectors, services
+from projects.models import Project
+
+TAGS = ["projects"]
+
+
+class ProjectInputSerializer(serializers.Serializer):
+    organization_id = serializers.UUIDField()
+    name = StrictCharField(max_length=120)
+    description = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    repo_type = serializers.ChoiceField(choices=Project.RepoType.choices, required=False)
+    repo_url = StrictCharField(max_length=500, required=False, allow_blank=True)
+    github_token = StrictCharField(
+        max_length=500, required=False, allow_blank=True, write_only=True, help_text="Write-only; never returned."
+    )
+    is_public = serializers.BooleanField(required=False)
+
+
+class ProjectUpdateSerializer(ProjectInputSerializer):
+    organization_id = None
+
+
+class ProjectOutputSerializer(serializers.ModelSerializer):
+    organization_id = serializers.UUIDField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "organization_id",
+            "name",
+            "description",
+            "repo_type",
+            "repo_url",
+            "has_github_token",
+            "is_public",
+            "scan_count",
+            "last_scan",
+            "last_risk_score",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
+    required_actions = {"POST": Action.PROJECTS_MANAGE}
+    serializer_class = ProjectOutputSerializer
+
+    def get_queryset(self):  # noqa: ANN201 -- DRF's hook
+        actor = self.request.user
+        if getattr(actor, "is_api_key", False) and Scope.READ not in actor.scopes:
+            return Project.objects.none()
+        org_id = self.request.query_params.get("org_id")
+        given = serializers.UUIDField().run_validation(org_id) if org_id else None
+        return selectors.project_list(actor=actor, organization_id=given)
+
+    @extend_schema(
+        summary="Projects in your organizations",
+        parameters=[OpenApiParameter("org_id", UUID, description="Only this organization's projects.")],
+        tags=TAGS,
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)
+
+    @extend_schema(
+        summary="Create a project",
+        request=ProjectInputSerializer,
+        responses={201: ProjectOutputSerializer},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response:
+        given = ProjectInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        organization = organization_selectors.organization_get(
+            actor=request.user, organization_id=data.pop("organization_id")
+        )
+        self.authorize(organization)
+        project = services.project_create(actor=request.user, organization=organization, request=request, **data)
+        return Response(ProjectOutputSerializer(project).data, status=status.HTTP_201_CREATED)
+
+
+class ProjectDetailView(TenantAPIView):
+    required_actions = {
+        "GET": Action.PROJECTS_VIEW,
+        "PUT": Action.PROJECTS_MANAGE,
+        "PATCH": Action.PROJECTS_MANAGE,
+        "DELETE": Action.PROJECTS_MANAGE,
+    }
+
+    def _project(self, project_id: UUID) -> Project:
+        project = selectors.project_get(actor=self.request.user, project_id=project_id)
+        self.authorize(project.organization)
+        return project
+
+    @extend_schema(summary="A project", responses={200: ProjectOutputSerializer}, tags=TAGS)
+    def get(self, request: Request, project_id: UUID) -> Response:
+        return Response(ProjectOutputSerializer(self._project(project_id)).data)
+
+    @extend_schema(
+        summary="Replace a project's details",
+        request=ProjectUpdateSerializer,
+        responses={200: ProjectOutputSerializer},
+        tags=TAGS,
+    )
+    def put(self, request: Request, project_id: UUID) -> Response:
+        return self._update(request, project_id, partial=False)
+
+    @extend_schema(
+        summary="Change a project's details",
+        request=ProjectUpdateSerializer(partial=True),
+        responses={200: ProjectOutputSerializer},
+        tags=TAGS,
+    )
+    def patch(self, request: Request, project_id: UUID) -> Response:
+        return self._update(request, project_id, partial=True)
+
+    def _update(self, request: Request, project_id: UUID, *, partial: bool) -> Response:
+        project = self._project(project_id)
+        given = ProjectUpdateSerializer(data=request.data, partial=partial)
+        given.is_valid(raise_exception=True)
+        project = services.project_update(actor=request.user, project=project, request=request, **given.validated_data)
+        return Response(ProjectOutputSerializer(project).data)
+
+    @extend_schema(summary="Delete a project", responses={204: None}, tags=TAGS)
+    def delete(self, request: Request, project_id: UUID) -> Response:
+        services.project_delete(actor=request.user, project=self._project(project_id), request=request)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,22 @@
+from typing import TYPE_CHECKING
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from config.api.exceptions import ResourceNotFound
+from projects.models import Project
+
+if TYPE_CHECKING:
+    from organizations.models import Actor
+
+
+def project_list(*, actor: "Actor", organization_id: UUID | None = None) -> QuerySet[Project]:
+    projects = Project.objects.visible_to(actor).select_related("organization")
+    return projects.filter(organization_id=organization_id) if organization_id else projects
+
+
+def project_get(*, actor: "Actor", project_id: UUID) -> Project:
+    try:
+        return project_list(actor=actor).get(pk=project_id)
+    except Project.DoesNotExist:
+        raise ResourceNotFound("Project not found.") from None

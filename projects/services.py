@@ -1,0 +1,76 @@
+from typing import TYPE_CHECKING, Any
+
+from django.db import IntegrityError, transaction
+
+from accounts.models import AuditEvent
+from accounts.services.audit import audit_event_record
+from config.api.exceptions import ValidationFailed
+from config.api.validation import model_check
+from organizations.access import organization_action_require
+from organizations.models import Organization
+from organizations.roles import Action
+from projects.models import Project
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from organizations.models import Actor
+
+EDITABLE_FIELDS = ("name", "description", "repo_type", "repo_url", "github_token", "is_public")
+
+
+def _save(project: Project) -> None:
+    model_check(project, validate_unique=False)
+    try:
+        with transaction.atomic():
+            project.save()
+    except IntegrityError:
+        raise ValidationFailed(errors={"name": ["A project with this name exists in the organization."]}) from None
+
+
+@transaction.atomic
+def project_create(
+    *, actor: "Actor", organization: Organization, request: "HttpRequest | None" = None, **fields: Any
+) -> Project:
+    organization_action_require(actor=actor, organization=organization, action=Action.PROJECTS_MANAGE)
+    project = Project(organization=organization, **{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
+    _save(project)
+    audit_event_record(
+        action=AuditEvent.Action.PROJECT_CREATED,
+        user=actor,
+        organization=organization,
+        request=request,
+        data={"project": str(project.pk), "name": project.name},
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: "Actor", project: Project, request: "HttpRequest | None" = None, **fields: Any) -> Project:
+    organization_action_require(actor=actor, organization=project.organization, action=Action.PROJECTS_MANAGE)
+    changed = [name for name in EDITABLE_FIELDS if name in fields]
+    for name in changed:
+        setattr(project, name, fields[name])
+    _save(project)
+    audit_event_record(
+        action=AuditEvent.Action.PROJECT_UPDATED,
+        user=actor,
+        organization=project.organization,
+        request=request,
+        # Names only: the token's value never reaches the log.
+        data={"project": str(project.pk), "fields": changed},
+    )
+    return project
+
+
+@transaction.atomic
+def project_delete(*, actor: "Actor", project: Project, request: "HttpRequest | None" = None) -> None:
+    organization_action_require(actor=actor, organization=project.organization, action=Action.PROJECTS_MANAGE)
+    audit_event_record(
+        action=AuditEvent.Action.PROJECT_DELETED,
+        user=actor,
+        organization=project.organization,
+        request=request,
+        data={"project": str(project.pk), "name": project.name},
+    )
+    project.delete()

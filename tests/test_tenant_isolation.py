@@ -1,0 +1,192 @@
+"""The tenant-isolation matrix, generated from the URL configuration rather than listed by hand.
+
+For every API route that takes an object id (a `…_id` parameter): someone outside the organization gets 404 for every
+method (never 403: no hint the object exists), an API key of another organization gets 404 too,
+and each role gets exactly what the role table (`organizations.roles.ROLE_ACTIONS`) says. A new
+route with an id parameter nobody taught this file, or a tenant view without `required_actions`
+for one of its methods, fails here until it is covered.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from accounts.models import TOTPDevice
+from accounts.services.tokens import token_pair_issue
+from organizations.api.base import TenantAPIView
+from organizations.models import Membership
+from organizations.roles import Role, role_allows
+from tests.accounts.mfa import enrolled_user
+from tests.organizations.factories import (
+    InvitationFactory,
+    MembershipFactory,
+    OrganizationFactory,
+    api_key_with_secret,
+)
+from tests.projects.factories import ProjectFactory
+
+METHODS = ["get", "put", "patch", "delete", "post"]
+# A body each write accepts, so an allowed role reaches the action rather than a validation error.
+BODIES = {"member-detail": {"role": "viewer"}, "organization-detail": {"name": "Renamed"}}
+
+
+@dataclass
+class World:
+    """One organization with one of everything, and a bystander member to act on."""
+
+    organization: object
+    bystander: Membership
+    project: object
+    invitation: object
+    api_key: object
+    device: TOTPDevice
+
+
+def _world() -> World:
+    organization = OrganizationFactory()
+    MembershipFactory(organization=organization, role=Role.OWNER)
+    bystander = MembershipFactory(organization=organization, role=Role.MEMBER)
+    enrolled = enrolled_user()
+    MembershipFactory(organization=organization, user=enrolled.user, role=Role.MEMBER)
+    return World(
+        organization=organization,
+        bystander=bystander,
+        project=ProjectFactory(organization=organization),
+        invitation=InvitationFactory(organization=organization),
+        api_key=api_key_with_secret(organization=organization)[0],
+        device=enrolled.device,
+    )
+
+
+# How to find, in a World, the object each URL parameter names. Teach this file every new one.
+PARAMETERS: dict[str, Callable[[World], object]] = {
+    "organization_id": lambda world: world.organization.pk,
+    "membership_id": lambda world: world.bystander.pk,
+    "project_id": lambda world: world.project.pk,
+    "invitation_id": lambda world: world.invitation.pk,
+    "api_key_id": lambda world: world.api_key.pk,
+    "device_id": lambda world: world.device.pk,
+}
+# Parameters of objects owned by one user rather than an organization: no role applies.
+USER_OWNED = {"device_id"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    view: type
+    parameters: tuple[str, ...]
+
+    def url(self, world: World) -> str:
+        path = "/" + self.pattern
+        for parameter in self.parameters:
+            path = path.replace(f"<uuid:{parameter}>", str(PARAMETERS[parameter](world)))
+            path = path.replace(f"<str:{parameter}>", str(PARAMETERS[parameter](world)))
+        return path
+
+    def methods(self) -> list[str]:
+        return [method for method in METHODS if hasattr(self.view, method)]
+
+
+def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        else:
+            yield prefix + str(entry.pattern), entry
+
+
+def api_routes_with_ids() -> list[Route]:
+    routes = []
+    for pattern, entry in _walk(get_resolver().url_patterns):
+        view = getattr(entry.callback, "view_class", None)
+        object_ids = tuple(name for name in entry.pattern.converters if name.endswith("_id"))
+        if pattern.startswith("api/v1/") and view is not None and object_ids:
+            routes.append(Route(entry.name, pattern, view, object_ids))
+    return routes
+
+
+ROUTES = api_routes_with_ids()
+CASES = [(route, method) for route in ROUTES for method in route.methods()]
+TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=user).access_token}")
+    return client
+
+
+def _call(client: APIClient, route: Route, method: str, world: World):
+    return getattr(client, method)(route.url(world), BODIES.get(route.name, {}), format="json")
+
+
+def test_every_id_parameter_of_the_api_is_known_here():
+    unknown = {parameter for route in ROUTES for parameter in route.parameters} - set(PARAMETERS)
+
+    assert not unknown, f"Teach tests/test_tenant_isolation.py how to build objects for: {unknown}"
+    assert len(ROUTES) >= 7
+
+
+def test_every_tenant_view_declares_the_action_each_method_needs():
+    undeclared = [
+        (route.name, method)
+        for route, method in TENANT_CASES
+        if not issubclass(route.view, TenantAPIView) or method.upper() not in route.view.required_actions
+    ]
+
+    assert not undeclared
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), CASES, ids=[f"{r.name}-{m}" for r, m in CASES])
+def test_an_outsider_gets_404_and_changes_nothing(route, method):
+    world = _world()
+    outsider = MembershipFactory(role=Role.OWNER)  # an owner, but of another organization
+
+    response = _call(_client_for(outsider.user), route, method, world)
+
+    assert response.status_code == 404, response.content
+    assert response.json()["error_code"] == "RESOURCE_NOT_FOUND"
+    assert Membership.objects.filter(pk=world.bystander.pk, role=Role.MEMBER).exists()
+    world.organization.refresh_from_db()
+    assert world.organization.name != "Renamed"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), TENANT_CASES, ids=[f"{r.name}-{m}" for r, m in TENANT_CASES])
+def test_another_organizations_api_key_gets_404(route, method):
+    world = _world()
+    _, raw_key = api_key_with_secret(scopes=("read", "scans:write", "chat"))
+
+    client = APIClient()
+    response = getattr(client, method)(
+        route.url(world), BODIES.get(route.name, {}), format="json", HTTP_X_API_KEY=raw_key
+    )
+
+    assert response.status_code == 404, response.content
+
+
+ROLE_CASES = [(route, method, role) for route, method in TENANT_CASES for role in Role.values]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method", "role"), ROLE_CASES, ids=[f"{r.name}-{m}-{role}" for r, m, role in ROLE_CASES]
+)
+def test_each_role_gets_exactly_what_the_role_table_says(route, method, role):
+    world = _world()
+    actor = MembershipFactory(organization=world.organization, role=role)
+    action = route.view.required_actions[method.upper()]
+
+    response = _call(_client_for(actor.user), route, method, world)
+
+    if role_allows(role, action):
+        assert response.status_code not in (403, 404), (role, action, response.content)
+    else:
+        assert response.status_code == 403, (role, action, response.content)
+        assert response.json()["error_code"] == "INSUFFICIENT_PERMISSIONS"
