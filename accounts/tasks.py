@@ -1,9 +1,24 @@
 from celery import shared_task
 
-from accounts.services import tokens
+from accounts.services import passwords, tokens
 
 
 @shared_task(acks_late=True)
 def expired_tokens_flush_task() -> int:
     """Drop revocation records of tokens that have expired anyway; scheduled daily by operators."""
     return tokens.expired_tokens_flush()
+
+
+@shared_task(acks_late=True)
+def password_reset_send_task(
+    token_id: str, email: str, link_base: str, ip_address: str | None = None, user_agent: str = ""
+) -> None:
+    """Email a reset link if `email` is an active account's; runs after the request has answered."""
+    passwords.password_reset_send(
+        token_id=token_id, email=email, link_base=link_base, ip_address=ip_address, user_agent=user_agent
+    )
+
+
+@shared_task(acks_late=True)
+def password_changed_notice_task(user_id: str, action: str) -> None:
+    passwords.password_changed_notice_send(user_id=user_id, action=action)

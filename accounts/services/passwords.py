@@ -6,8 +6,9 @@ Both end in `_password_set`, which also revokes every refresh token and records 
 import hashlib
 import hmac
 import re
+import secrets
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -31,7 +32,7 @@ RESET_TOKEN_LIFETIME = timedelta(hours=1)
 # Per address typed and per client: enough for a lost email, too few to flood someone's inbox.
 RESET_REQUEST_RATES = {"address": "5/h", "ip": "20/h"}
 # `<uuid>.<secrets.token_urlsafe(32)>`; anything else is refused before the database is asked.
-_TOKEN_FORMAT = re.compile(r"^([0-9a-fA-F-]{32,36})\.([A-Za-z0-9_-]{20,100})$")
+_TOKEN_FORMAT = re.compile(r"^([0-9a-fA-F-]{32,36})\.([A-Za-z0-9_-]{43})$")
 
 
 class PasswordResetInvalid(BastionError):
@@ -61,46 +62,191 @@ def _new_password_check(*, password: str, user: User) -> None:
 
 
 def _reset_request_rate_check(*, request: HttpRequest, email: str) -> None:
+    # Counted per address typed, whether or not it has an account, so a 429 tells nothing either.
     by_address = is_ratelimited(
-        request, group="password-reset-address", key=lambda group, req: email, rate=RESET_REQUEST_RATES["address"]
+        request,
+        group="password-reset-address",
+        key=lambda group, req: email,
+        rate=RESET_REQUEST_RATES["address"],
+        increment=True,
     )
-    by_ip = is_ratelimited(request, group="password-reset-ip", key="ip", rate=RESET_REQUEST_RATES["ip"])
+    by_ip = is_ratelimited(
+        request,
+        group="password-reset-ip",
+        # Not django-ratelimit's "ip" key, which fails on a request without REMOTE_ADDR (some WSGI servers).
+        key=lambda group, req: request_client_ip(req) or "unknown",
+        rate=RESET_REQUEST_RATES["ip"],
+        increment=True,
+    )
     if by_address or by_ip:
-        error = RateLimitExceeded("Too many reset requests: wait a while and try again.")
+        error = RateLimitExceeded("Too many reset requests: wait an hour and try again.")
         error.wait = 3600
         raise error
 
 
 def password_reset_request(*, email: str, request: HttpRequest) -> None:
-    """Start a reset for whoever owns `email`; the task finds the account, issues the token and emails it.
+    """Start a reset for whoever owns `email`: the task finds the account, issues the token and emails it.
 
-    The request never looks the address up, so its answer and its duration are the same whether an
-    account exists, is inactive or not, and the token's secret never passes through the broker.
+    The request never looks the address up, so its answer and its duration are the same whether the
+    account exists, is inactive or not; and the token's secret never passes through the broker.
     """
-    from accounts.tasks import password_reset_send_task  # The tasks module imports this one.
+    from accounts.tasks import password_reset_send_task  # Here: the tasks module imports this one.
 
     email = email.strip().lower()
     _reset_request_rate_check(request=request, email=email)
-    # Chosen here so a redelivered task (acks_late) finds its token already issued and sends nothing twice.
+    # Chosen now so a redelivered task (acks_late) finds its token already issued and sends nothing twice.
     arguments = {
         "token_id": str(uuid.uuid4()),
         "email": email,
         "link_base": request.build_absolute_uri(reverse("password-reset")),
-        "api_url": request.build_absolute_uri(reverse("auth-reset-password")),
         "ip_address": request_client_ip(request),
         "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
     }
-    transaction.on_commit(lambda: password_reset_send_task.delay(**arguments))
+    # Robust: a broker or mail failure is logged, never turned into an answer that differs for real accounts.
+    transaction.on_commit(lambda: password_reset_send_task.delay(**arguments), robust=True)
+
+
+def _reset_tokens_retire(*, user: User, now: datetime) -> None:
+    PasswordResetToken.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
 
 
 def password_reset_token_issue(*, user: User, token_id: str | None = None) -> str:
-    """Issue a reset token (`<id>.<secret>`) and retire the user's earlier ones: only the latest link works."""
+    """Issue a reset token (`<id>.<secret>`), retiring the user's earlier ones: only the latest link works."""
     now = timezone.now()
-    PasswordResetToken.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
-    secret = uuid.uuid4().hex if False else _token_secret()
+    _reset_tokens_retire(user=user, now=now)
+    secret = secrets.token_urlsafe(32)
     token = PasswordResetToken(
         id=token_id or uuid.uuid4(), user=user, digest=_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
     )
     token.full_clean()
     token.save()
     return f"{token.id}.{secret}"
+
+
+def _request_as_seen(*, ip_address: str | None, user_agent: str) -> HttpRequest:
+    # `audit_event_record` reads the client from a request; a task has only what the request saw.
+    request = HttpRequest()
+    request.META = {"REMOTE_ADDR": ip_address or "", "HTTP_USER_AGENT": user_agent}
+    return request
+
+
+def password_reset_send(
+    *, token_id: str, email: str, link_base: str, ip_address: str | None = None, user_agent: str = ""
+) -> None:
+    """Email a reset link to the active account with this address; do nothing for any other address."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None or PasswordResetToken.objects.filter(pk=token_id).exists():
+        return
+    with transaction.atomic():
+        token = password_reset_token_issue(user=user, token_id=token_id)
+        request = _request_as_seen(ip_address=ip_address, user_agent=user_agent)
+        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, user=user, request=request)
+    context = {
+        "user": user,
+        "token": token,
+        "reset_url": f"{link_base}{token}/",
+        "api_path": reverse("auth-reset-password"),
+        "lifetime_minutes": int(RESET_TOKEN_LIFETIME.total_seconds() // 60),
+    }
+    send_mail(
+        subject="Reset your Bastion password",
+        message=render_to_string("accounts/email/password_reset.txt", context),
+        html_message=render_to_string("accounts/email/password_reset.html", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
+
+
+def _token_verified(raw: str) -> PasswordResetToken | None:
+    """The live token `raw` names, locked until the transaction ends, or None. A wrong secret costs it a try."""
+    match = _TOKEN_FORMAT.match(raw)
+    if match is None:
+        return None
+    try:
+        token_id = uuid.UUID(match[1])
+    except ValueError:
+        return None
+    tokens = PasswordResetToken.objects.select_for_update(of=("self",)).select_related("user")
+    token = tokens.filter(pk=token_id).first()
+    if token is None or not token.is_usable():
+        return None
+    if not hmac.compare_digest(token.digest, _digest(match[2])):
+        # Counted in SQL: requests guessing in parallel cannot overwrite each other's count.
+        PasswordResetToken.objects.filter(pk=token.pk).update(failed_attempts=F("failed_attempts") + 1)
+        return None
+    return token
+
+
+def password_reset_token_check(*, token: str) -> None:
+    """Raise `PasswordResetInvalid` unless `token` is live. A wrong secret costs a try, as when resetting."""
+    with transaction.atomic():
+        live = _token_verified(token)
+    # Raised outside the transaction so a counted failure is kept.
+    if live is None:
+        raise PasswordResetInvalid()
+
+
+def password_reset_confirm(*, token: str, new_password: str, request: HttpRequest | None = None) -> User:
+    """Set a new password with a reset token, once. A weak password leaves the token usable."""
+    with transaction.atomic():
+        live = _token_verified(token)
+        if live is not None:
+            _new_password_check(password=new_password, user=live.user)
+            live.used_at = timezone.now()
+            live.save(update_fields=["used_at"])
+            _password_set(
+                user=live.user, password=new_password, action=AuditEvent.Action.PASSWORD_RESET, request=request
+            )
+            return live.user
+    # Raised outside the transaction so a counted failure is kept.
+    raise PasswordResetInvalid()
+
+
+def password_change(
+    *,
+    user: User,
+    old_password: str,
+    new_password: str,
+    access_token: AccessToken | None = None,
+    request: HttpRequest | None = None,
+) -> None:
+    """Change a signed-in user's password; every refresh token and the access token in hand stop working."""
+    if not user.check_password(old_password):
+        raise WrongPassword()
+    if new_password == old_password:
+        raise ValidationFailed(errors={"new_password": ["Choose a password different from the current one."]})
+    _new_password_check(password=new_password, user=user)
+    with transaction.atomic():
+        if access_token is not None:
+            access_token.blacklist()
+        _password_set(user=user, password=new_password, action=AuditEvent.Action.PASSWORD_CHANGED, request=request)
+
+
+def _password_set(*, user: User, password: str, action: str, request: HttpRequest | None) -> None:
+    from accounts.tasks import password_changed_notice_task  # Here: the tasks module imports this one.
+
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    # Reset links asked for before the change are for the old password.
+    _reset_tokens_retire(user=user, now=timezone.now())
+    revoked = user_tokens_revoke(user=user)
+    audit_event_record(action=action, user=user, request=request)
+    audit_event_record(
+        action=AuditEvent.Action.TOKENS_REVOKED, user=user, request=request, data={"reason": action, "count": revoked}
+    )
+    # Robust: the password has changed by then; a failing notice is logged, not reported as a failed change.
+    transaction.on_commit(lambda: password_changed_notice_task.delay(user_id=str(user.pk), action=action), robust=True)
+
+
+def password_changed_notice_send(*, user_id: str, action: str) -> None:
+    """Tell the account's owner their password changed, so a change they did not make does not go unseen."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    context = {"user": user, "reset": action == AuditEvent.Action.PASSWORD_RESET}
+    send_mail(
+        subject="Your Bastion password was changed",
+        message=render_to_string("accounts/email/password_changed.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[user.email],
+    )
