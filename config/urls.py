@@ -32,12 +32,15 @@ urlpatterns = [
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("redoc", redoc_view, name="redoc"),
+    # Operators sign in like everyone else: rate limits and the second factor apply to the admin too.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     # allauth serves single sign-on only: its own sign-in and sign-up pages lead to ours.
     path("accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("accounts/signup/", RedirectView.as_view(pattern_name="register")),
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
+    path("", include("projects.urls")),
     path("", include("accounts.urls")),
 ]
 

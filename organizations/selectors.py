@@ -1,3 +1,4 @@
+import hashlib
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -7,6 +8,7 @@ from config.api.exceptions import ResourceNotFound
 from organizations.models import ApiKey, Invitation, Membership, Organization
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from organizations.models import Actor
 
 
@@ -42,6 +44,16 @@ def invitation_get(*, actor: "Actor", organization: Organization, invitation_id:
         return invitation_list(actor=actor, organization=organization).get(pk=invitation_id)
     except Invitation.DoesNotExist:
         raise ResourceNotFound("Invitation not found.") from None
+
+
+def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
+    """The pending invitation an emailed token opens for this person; None when it opens nothing for them."""
+    # The same digest invitation_create stores; the token itself is never kept.
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    invitation = Invitation.objects.select_related("organization", "invited_by").filter(digest=digest).first()
+    if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():
+        return None
+    return invitation
 
 
 def api_key_list(*, actor: "Actor") -> QuerySet[ApiKey]:

@@ -92,7 +92,8 @@ class RecoveryCodesOutputSerializer(serializers.Serializer):
 
 def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     """The signed-in user, or the one an enrollment token stands for (returned too, to spend it later)."""
-    if request.user.is_authenticated:
+    # An organization API key is authenticated but is no person: it never adds a factor.
+    if request.user.is_authenticated and not getattr(request.user, "is_api_key", False):
         return request.user, ""
     token = data.get("enrollment_token")
     if not token:
@@ -113,7 +114,7 @@ def enrollment_confirmed_body(
 
 class EnrollView(APIView):
     permission_classes = [AllowAny]
-    extra_error_statuses = (401, 503)
+    extra_error_statuses = (401, 429, 503)
 
     @extend_schema(
         summary="Start enrolling a second factor",
@@ -128,7 +129,7 @@ class EnrollView(APIView):
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
+        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"], request=request))
 
 
 class ConfirmView(APIView):

@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
+from django_ratelimit.core import is_ratelimited
 
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.models import (
@@ -35,7 +36,7 @@ from accounts.models import (
     code_digest,
 )
 from accounts.notifications import security_notice_email_send
-from accounts.services.audit import audit_event_record
+from accounts.services.audit import audit_event_record, request_client_ip
 from config.api.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
 
 ENROLL_LIFETIME = timedelta(minutes=30)
@@ -45,6 +46,7 @@ RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 CODE_SENDS_PER_CHALLENGE = 3
+CODE_SEND_RATE = "5/h"
 
 DEVICE_MODELS: dict[str, type[Device]] = {"totp": TOTPDevice, "email": EmailDevice, "sms": SMSDevice}
 # Every factor a user can hold: the ones enrolled with a code, plus passkeys (accounts.services.passkeys).
@@ -126,8 +128,32 @@ def totp_provisioning_uri(*, device: TOTPDevice) -> str:
     return f"otpauth://totp/{label}?{urlencode(params)}"
 
 
+def _code_send_rate_check(*, user: User, request: HttpRequest) -> None:
+    """Codes cost money (SMS) and land in someone's inbox: a few an hour per account and per address."""
+    address = request_client_ip(request) or "unknown"
+    keys = {"mfa-code-user": str(user.pk), "mfa-code-ip": address}
+    limited = [
+        is_ratelimited(request, group=group, key=lambda g, r, value=value: value, rate=CODE_SEND_RATE, increment=True)
+        for group, value in keys.items()
+    ]
+    if any(limited):
+        error = RateLimitExceeded("Too many codes were sent: wait an hour, or use an authenticator app.")
+        error.wait = 3600
+        raise error
+
+
+def totp_setup(*, device: TOTPDevice) -> dict[str, str]:
+    """What an authenticator app needs: the otpauth URI, the key in base32 and the URI as an SVG QR code."""
+    uri = totp_provisioning_uri(device=device)
+    return {
+        "otpauth_uri": uri,
+        "secret": b32encode(device.bin_key).decode(),
+        "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff"),
+    }
+
+
 @transaction.atomic
-def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, Any]:
+def mfa_enroll_begin(*, user: User, method: str, request: HttpRequest, phone: str = "") -> dict[str, Any]:
     """Create an unconfirmed device; it counts only once `mfa_enroll_confirm` sees a code from it."""
     model = DEVICE_MODELS[method]
     model.objects.filter(user=user, confirmed=False).delete()
@@ -135,17 +161,12 @@ def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, A
         device = TOTPDevice.objects.create(
             user=user, name="Authenticator app", key=secrets.token_hex(20), confirmed=False
         )
-        uri = totp_provisioning_uri(device=device)
-        return {
-            "method": method,
-            "device_id": device.pk,
-            "otpauth_uri": uri,
-            "secret": b32encode(device.bin_key).decode(),
-            "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff"),
-        }
+        return {"method": method, "device_id": device.pk, **totp_setup(device=device)}
+    if method == "sms" and not E164.match(phone):
+        raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
+    if method != "totp":
+        _code_send_rate_check(user=user, request=request)
     if method == "sms":
-        if not E164.match(phone):
-            raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
         device = SMSDevice.objects.create(user=user, name=f"SMS {_mask_phone(phone)}", phone=phone, confirmed=False)
         sent_to = _mask_phone(phone)
     else:

@@ -1,7 +1,11 @@
-"""Dashboard pages for signing up, in and out. They call the same services as the API."""
+"""Dashboard pages for signing up, in and out. They call the same services as the API.
+
+Neither page signs anyone in: a correct password leads to the second-factor step and a new account to
+enrolling its first factor (`accounts.views.mfa`), which alone start a session.
+"""
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,8 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, RegisterForm
-from accounts.services import users
-from config.api.exceptions import BastionError
+from accounts.models import MFAChallenge
+from accounts.ratelimits import login_rate_check
+from accounts.services import mfa, users
+from accounts.views.mfa import enrollment_redirect, mfa_step_redirect
+from config.api.exceptions import BastionError, RateLimitExceeded
 
 
 def _form_errors_from(form: LoginForm | RegisterForm, error: BastionError) -> None:
@@ -36,17 +43,19 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = LoginForm(request.POST or None)
+    refusal: BastionError | None = None
     if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"]
         try:
-            user = users.auth_login(
-                identifier=form.cleaned_data["identifier"], password=form.cleaned_data["password"], request=request
-            )
+            login_rate_check(request=request, identifier=identifier)
+            user = users.auth_login(identifier=identifier, password=form.cleaned_data["password"], request=request)
         except BastionError as error:
             _form_errors_from(form, error)
+            refusal = error
         else:
-            login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
-            return redirect(_after_login_url(request))
-    return render(request, "accounts/login.html", {"form": form}, status=400 if form.errors else 200)
+            return mfa_step_redirect(request, user=user, next_url=_after_login_url(request))
+    status = 429 if isinstance(refusal, RateLimitExceeded) else 400 if form.errors else 200
+    return render(request, "accounts/login.html", {"form": form}, status=status)
 
 
 def register_page(request: HttpRequest) -> HttpResponse:
@@ -55,13 +64,13 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = users.user_register(**form.cleaned_data)
+            user = users.user_register(**form.cleaned_data, request=request)
         except BastionError as error:
             _form_errors_from(form, error)
         else:
-            login(request, user, backend="accounts.backends.EmailOrUsernameBackend")
-            messages.success(request, "Welcome to Bastion. Your account is ready.")
-            return redirect("home")
+            token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
+            messages.success(request, "Your account is created. Now protect it with a second factor.")
+            return enrollment_redirect(request, token=token)
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -74,4 +83,8 @@ def logout_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/home.html", {"api_login_url": request.build_absolute_uri(reverse("auth-login"))})
+    context = {
+        "api_login_url": request.build_absolute_uri(reverse("auth-login")),
+        "api_login_mfa_url": request.build_absolute_uri(reverse("auth-login-mfa")),
+    }
+    return render(request, "accounts/home.html", context)

@@ -5,6 +5,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.params import uuid_query_param
 from organizations import selectors
 from organizations.api.base import TenantAPIView
 from organizations.api.serializers import ApiKeyCreatedSerializer, ApiKeyInputSerializer, ApiKeyOutputSerializer
@@ -16,6 +17,8 @@ TAGS = ["api-keys"]
 
 
 class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
+    # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
+    extra_error_statuses = (404, 422)
     required_actions = {"POST": Action.API_KEYS_MANAGE}
     serializer_class = ApiKeyOutputSerializer
 
@@ -26,7 +29,7 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
             return keys.none()  # a key never lists keys, not even its own organization's
         managed = Membership.objects.filter(user=actor, role__in=roles_allowed(Action.API_KEYS_MANAGE))
         keys = keys.filter(organization__in=managed.values("organization"))
-        org_id = self.request.query_params.get("org_id")
+        org_id = uuid_query_param(self.request, "org_id")
         return keys.filter(organization_id=org_id) if org_id else keys
 
     @extend_schema(

@@ -6,6 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.fields import StrictCharField
+from config.api.params import uuid_query_param
 from organizations import selectors as organization_selectors
 from organizations.api.base import TenantAPIView
 from organizations.roles import Action, Scope
@@ -54,6 +55,8 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 
 
 class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
+    # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
+    extra_error_statuses = (404, 422)
     required_actions = {"POST": Action.PROJECTS_MANAGE}
     serializer_class = ProjectOutputSerializer
 
@@ -61,9 +64,7 @@ class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
         actor = self.request.user
         if getattr(actor, "is_api_key", False) and Scope.READ not in actor.scopes:
             return Project.objects.none()
-        org_id = self.request.query_params.get("org_id")
-        given = serializers.UUIDField().run_validation(org_id) if org_id else None
-        return selectors.project_list(actor=actor, organization_id=given)
+        return selectors.project_list(actor=actor, organization_id=uuid_query_param(self.request, "org_id"))
 
     @extend_schema(
         summary="Projects in your organizations",

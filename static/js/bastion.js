@@ -24,4 +24,50 @@
       }
     }
   });
+
+  // Copy buttons: `data-copy` holds the text, `data-copy-from` names the element whose lines to copy.
+  // They start hidden (nothing to click without script) and say "Copied" for a moment.
+  function copyText(button) {
+    if (button.dataset.copy !== undefined) {
+      return button.dataset.copy;
+    }
+    var source = document.getElementById(button.dataset.copyFrom);
+    return Array.prototype.map
+      .call(source.querySelectorAll("li"), function (item) {
+        return item.textContent.trim();
+      })
+      .join("\n");
+  }
+
+  function flash(button, text) {
+    var label = button.textContent;
+    button.textContent = text;
+    window.setTimeout(function () {
+      button.textContent = label;
+    }, 1600);
+  }
+
+  document.querySelectorAll("[data-copy], [data-copy-from]").forEach(function (button) {
+    if (!navigator.clipboard) {
+      return; // Only over HTTPS or on localhost; the text stays selectable.
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(copyText(button)).then(
+        function () {
+          flash(button, "Copied");
+        },
+        function () {
+          flash(button, "Copy failed: select the text");
+        }
+      );
+    });
+  });
+
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
 })();

@@ -3,12 +3,14 @@
 import secrets
 from dataclasses import dataclass
 
+from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
 from rest_framework.test import APIClient
 
 from accounts.models import TOTPDevice, User
 from accounts.services import mfa
+from accounts.views.mfa import MFA_VERIFIED
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -47,3 +49,11 @@ def api_login(client: APIClient, enrolled: Enrolled, *, steps_ahead: int = 0) ->
     response = client.post(reverse("auth-login-mfa"), {"mfa_token": token, "code": code}, format="json")
     assert response.status_code == 200, response.json()
     return response.json()
+
+
+def session_login(client: Client, user: User) -> None:
+    """A browser signed in through both steps, as the dashboard leaves it (the gate lets it through)."""
+    client.force_login(user)
+    session = client.session
+    session[MFA_VERIFIED] = True
+    session.save()

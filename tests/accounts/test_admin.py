@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.mfa import session_login
 
 CHANGELIST = reverse("admin:accounts_user_changelist")
 
@@ -15,8 +16,8 @@ def superuser(db) -> User:
 
 @pytest.fixture
 def admin(client, superuser) -> Client:
-    """A browser session signed in as `superuser`."""
-    client.force_login(superuser)
+    """A browser session signed in as `superuser`, past both factors."""
+    session_login(client, superuser)
     return client
 
 
@@ -107,9 +108,17 @@ def test_a_users_change_page_opens(admin):
 
 @pytest.mark.django_db
 def test_a_user_who_is_not_staff_is_sent_to_the_admin_sign_in(client):
-    client.force_login(UserFactory())
+    session_login(client, UserFactory())
 
     response = client.get(CHANGELIST)
 
     assert response.status_code == 302
     assert response.url == f"{reverse('admin:login')}?next={CHANGELIST}"
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_is_the_dashboards_with_its_limits_and_second_factor(client):
+    response = client.get(reverse("admin:login"), {"next": CHANGELIST})
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={CHANGELIST.replace('/', '%2F')}"

@@ -314,3 +314,11 @@ def test_security_events_show_the_users_own_history_paginated(api_client, enroll
     assert event["action"] == "login.succeeded"
     assert event["description"] == "Signed in"
     assert event["ip_address"] == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_enrollment_codes_are_limited_so_nobody_floods_an_inbox_or_a_phone(auth_client):
+    statuses = [auth_client.post(ENROLL, {"method": "email"}).status_code for _ in range(6)]
+
+    assert statuses == [200, 200, 200, 200, 200, 429]
+    assert len(mail.outbox) == 5

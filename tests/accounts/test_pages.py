@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from accounts.models import User
 from config import urls as project_urls
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.mfa import enrolled_user, session_login, totp_code
 
 
 def _fail(request: HttpRequest) -> HttpResponse:
@@ -44,15 +45,15 @@ def _signed_in_user_id(client: Client) -> str | None:
 
 
 @pytest.mark.django_db
-def test_registering_signs_the_new_user_in_and_shows_home(client):
+def test_registering_creates_the_account_and_asks_for_a_second_factor_before_signing_in(client):
     response = client.post(reverse("register"), _registration(), follow=True)
 
-    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert response.redirect_chain == [(reverse("mfa-enroll"), 302)]
     user = User.objects.get(email="ada@example.com")
-    assert _signed_in_user_id(client) == str(user.pk)
+    assert _signed_in_user_id(client) is None
     assert user.check_password(DEFAULT_PASSWORD)
-    assert "Welcome, Ada Lovelace" in response.text
-    assert "Welcome to Bastion. Your account is ready." in response.text
+    assert "Your account is created. Now protect it with a second factor." in response.text
+    assert "Set up two-step verification" in response.text
 
 
 @pytest.mark.django_db
@@ -81,14 +82,19 @@ def test_registering_with_a_taken_email_is_refused_whatever_its_case(client):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", ["email", "username"])
-def test_signing_in_with_email_or_username_opens_home(client, field):
-    user = UserFactory()
+def test_signing_in_with_email_or_username_then_a_code_opens_home(client, field):
+    enrolled = enrolled_user()
 
-    response = client.post(reverse("login"), {"identifier": getattr(user, field), "password": DEFAULT_PASSWORD})
+    password_step = client.post(
+        reverse("login"), {"identifier": getattr(enrolled.user, field), "password": DEFAULT_PASSWORD}
+    )
+    assert password_step.url == reverse("login-verify")
+    assert _signed_in_user_id(client) is None
+    response = client.post(reverse("login-verify"), {"code": totp_code(enrolled.device)})
 
     assert response.status_code == 302
     assert response.url == reverse("home")
-    assert _signed_in_user_id(client) == str(user.pk)
+    assert _signed_in_user_id(client) == str(enrolled.user.pk)
 
 
 @pytest.mark.django_db
@@ -104,28 +110,25 @@ def test_a_wrong_password_and_an_unknown_account_get_the_same_refusal(client):
     assert _signed_in_user_id(client) is None
 
 
+def _both_steps(client: Client, url: str) -> str:
+    enrolled = enrolled_user()
+    client.post(url, {"identifier": enrolled.user.email, "password": DEFAULT_PASSWORD})
+    return client.post(reverse("login-verify"), {"code": totp_code(enrolled.device)}).url
+
+
 @pytest.mark.django_db
 def test_signing_in_returns_to_the_page_that_asked_for_it(client):
-    user = UserFactory()
-
-    response = client.post(f"{reverse('login')}?next=/docs", {"identifier": user.email, "password": DEFAULT_PASSWORD})
-
-    assert response.url == "/docs"
+    assert _both_steps(client, f"{reverse('login')}?next=/docs") == "/docs"
 
 
 @pytest.mark.django_db
 def test_signing_in_never_redirects_to_another_site(client):
-    user = UserFactory()
-    data = {"identifier": user.email, "password": DEFAULT_PASSWORD}
-
-    response = client.post(f"{reverse('login')}?next=https://evil.example/", data)
-
-    assert response.url == reverse("home")
+    assert _both_steps(client, f"{reverse('login')}?next=https://evil.example/") == reverse("home")
 
 
 @pytest.mark.django_db
 def test_signing_out_needs_a_post(client, user):
-    client.force_login(user)
+    session_login(client, user)
 
     assert client.get(reverse("logout")).status_code == 405
     assert _signed_in_user_id(client) == str(user.pk)
@@ -147,7 +150,7 @@ def test_home_sends_visitors_who_are_not_signed_in_to_the_sign_in_page(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("is_staff", "shown"), [(True, True), (False, False)])
 def test_only_staff_see_the_admin_link(client, is_staff, shown):
-    client.force_login(UserFactory(is_staff=is_staff))
+    session_login(client, UserFactory(is_staff=is_staff))
 
     response = client.get(reverse("home"))
 
@@ -156,7 +159,7 @@ def test_only_staff_see_the_admin_link(client, is_staff, shown):
 
 @pytest.mark.django_db
 def test_every_link_on_the_home_page_leads_somewhere(client):
-    client.force_login(UserFactory(is_staff=True))
+    session_login(client, UserFactory(is_staff=True))
 
     links = set(re.findall(r'(?:href|src)="(/[^"]*)"', client.get(reverse("home")).text))
 
@@ -165,10 +168,10 @@ def test_every_link_on_the_home_page_leads_somewhere(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["login", "register", "logout"])
+@pytest.mark.parametrize("name", ["login", "register", "logout", "login-verify", "security-recovery-codes"])
 def test_forms_posted_without_a_csrf_token_are_refused(name, user):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    session_login(client, user)
 
     response = client.post(reverse(name), {"identifier": user.email, "password": DEFAULT_PASSWORD})
 

@@ -10,8 +10,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import PasswordResetToken
-from accounts.views.mfa import MFA_VERIFIED
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.mfa import session_login
 
 NEW_PASSWORD = "Copper-Harbour-83?"
 RESET_LINK = re.compile(r"http://testserver(/password-reset/[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}/)")
@@ -32,14 +32,6 @@ def _reset_link(client, capture, email: str) -> str:
 
 def _signed_in_user_id(client: Client) -> str | None:
     return client.session.get("_auth_user_id")
-
-
-def _sign_in(client: Client, user) -> None:
-    """A browser session past both factors (the MFA gate signs out a session without the mark)."""
-    client.force_login(user)
-    session = client.session
-    session[MFA_VERIFIED] = True
-    session.save()
 
 
 @pytest.mark.django_db
@@ -134,7 +126,7 @@ def test_the_change_password_page_needs_a_signed_in_user(client):
 def test_changing_the_password_keeps_this_session_and_signs_api_clients_out(
     client, user, tokens, django_capture_on_commit_callbacks
 ):
-    _sign_in(client, user)
+    session_login(client, user)
     form = {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -154,8 +146,8 @@ def test_changing_the_password_keeps_this_session_and_signs_api_clients_out(
 @pytest.mark.django_db
 def test_changing_the_password_signs_other_browsers_out(client, user):
     other_browser = Client()
-    _sign_in(other_browser, user)
-    _sign_in(client, user)
+    session_login(other_browser, user)
+    session_login(client, user)
 
     client.post(
         reverse("password-change"),
@@ -167,7 +159,7 @@ def test_changing_the_password_signs_other_browsers_out(client, user):
 
 @pytest.mark.django_db
 def test_a_wrong_current_password_is_shown_on_its_field(client, user):
-    _sign_in(client, user)
+    session_login(client, user)
     form = {"old_password": "Not-The-Password-1", "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD}
 
     response = client.post(reverse("password-change"), form)
@@ -183,7 +175,7 @@ def test_a_wrong_current_password_is_shown_on_its_field(client, user):
 def test_password_forms_posted_without_a_csrf_token_are_refused(name):
     user = UserFactory()
     client = Client(enforce_csrf_checks=True)
-    _sign_in(client, user)
+    session_login(client, user)
 
     response = client.post(reverse(name), {"email": user.email, "old_password": DEFAULT_PASSWORD})
 

@@ -1,10 +1,14 @@
 """Real Chromium against `live_server`. A page fixture fails the test on any console or page error."""
 
+from base64 import b32decode
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+from tests.accounts.factories import DEFAULT_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -34,6 +38,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def page(browser, live_server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
+    # The copy buttons use the clipboard, which a real person's browser grants to the page in use.
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
     page = context.new_page()
     documents: set[str] = set()
     problems: list[str] = []
@@ -65,3 +71,20 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
     """Save what the browser shows to test-artifacts/, for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
+
+
+def totp_now(secret: str, *, steps_ahead: int = 0) -> str:
+    """What an authenticator app given this base32 key shows now (or `steps_ahead` time steps later)."""
+    totp = TOTP(b32decode(secret), 30, 0, 6, 0)
+    totp.time = totp.time + steps_ahead * 30
+    return f"{totp.token():06d}"
+
+
+def sign_in(page: Page, identifier: str, code: str, password: str = DEFAULT_PASSWORD) -> None:
+    """Both steps through the pages: the password, then the code from the second factor."""
+    page.goto("/login/")
+    page.get_by_label("Email or username").fill(identifier)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Authentication code").fill(code)
+    page.get_by_role("button", name="Verify").click()

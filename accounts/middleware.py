@@ -1,0 +1,62 @@
+"""No browser session counts as signed in until a second factor has been proven in it."""
+
+import re
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+
+from accounts.views.mfa import MFA_VERIFIED, mfa_step_redirect
+
+# Paths that never carry a dashboard session or must stay reachable without one. The API
+# authenticates each request with a Bearer token or API key, not with the session.
+EXEMPT_PREFIXES = ("/api/", "/health", "/docs", "/redoc", "/openapi.json")
+# allauth's sign-in and provider callback URLs (`/accounts/login/`, `/accounts/github/login/callback/`,
+# `/accounts/oidc/<id>/login/`): they start and finish an SSO sign-in, after which this gate asks for
+# the second factor. allauth's other pages (emails, connected accounts) are gated like any page.
+ALLAUTH_SIGN_IN = re.compile(r"^/accounts/(?:[\w.-]+/)*login/(?:callback/)?$")
+
+
+class MFASessionGateMiddleware:
+    """Send a session signed in without a proven second factor to the MFA step.
+
+    Our own pages set `mfa_verified` when they sign a browser in; a session that lacks it was started
+    elsewhere (Django admin's login form, an SSO callback, a test's `force_login`). It is signed out at
+    once, keeping only a single-use sign-in token, and sent to the code step (or to enrollment for an
+    account without a factor), after which it returns to the page it asked for.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # The path first: exempt requests (health checks, the API) never load the session or the user.
+        if (
+            not self._exempt(request.path_info)
+            and request.user.is_authenticated
+            and request.session.get(MFA_VERIFIED) is not True
+        ):
+            return self._second_step(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        if path.startswith((*EXEMPT_PREFIXES, settings.STATIC_URL)):
+            return True
+        return path == reverse("logout") or bool(ALLAUTH_SIGN_IN.match(path))
+
+    @staticmethod
+    def _second_step(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        # Only a page view is returned to afterwards: a form post is not replayed, nor a sign-in page.
+        sign_in_pages = {reverse(name) for name in ("login", "login-verify", "mfa-enroll", "register")}
+        returnable = request.method == "GET" and request.path_info not in sign_in_pages
+        next_url = request.get_full_path() if returnable else reverse("home")
+        logout(request)
+        response = mfa_step_redirect(request, user=user, next_url=next_url)
+        if request.headers.get("HX-Request"):
+            # htmx would follow a redirect inside the page fragment; this makes it load the whole page.
+            response = HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
+        return response

@@ -1,0 +1,93 @@
+"""Dashboard passkey steps, driven by static/js/passkeys.js.
+
+The script fetches the options from a small JSON view (session + CSRF header), lets the browser sign
+them, then posts the answer as an ordinary form to the second view, which ends like the code steps:
+a signed-in session, the recovery codes page, or a message. The session supplies who is asking (the
+signed-in user, the enrollment token, or the sign-in step's `mfa_token`); the client never names it.
+"""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from accounts.exceptions import MFAChallengeInvalid
+from accounts.services import passkeys
+from accounts.views.mfa import LOGIN_TOKEN, _back_to_login, _enroll_done, _enrolling_user, _session_login
+from config.api.exceptions import BastionError, NotAuthenticated, RateLimitExceeded, ValidationFailed, error_body
+
+NAME_MAX = 64
+
+
+def _error_json(error: BastionError) -> JsonResponse:
+    body = error_body(detail=str(error.detail), status_code=error.status_code, error_code=error.error_code)
+    return JsonResponse(body, status=error.status_code)
+
+
+def _posted_credential(request: HttpRequest) -> dict[str, Any]:
+    try:
+        credential = json.loads(request.POST.get("credential", ""))
+    except ValueError:
+        credential = None
+    if not isinstance(credential, dict):
+        raise ValidationFailed("The browser sent no passkey: try again.")
+    return credential
+
+
+@never_cache
+@require_POST
+def passkey_register_options(request: HttpRequest) -> JsonResponse:
+    user, _ = _enrolling_user(request)
+    if user is None:
+        return _error_json(NotAuthenticated("Sign in to add a passkey."))
+    return JsonResponse({"options": passkeys.passkey_register_begin(user=user, request=request)})
+
+
+@require_POST
+def passkey_register(request: HttpRequest) -> HttpResponse:
+    user, token = _enrolling_user(request)
+    if user is None:
+        messages.info(request, "That setup link has expired. Sign in to continue.")
+        return redirect("login")
+    name = request.POST.get("name", "").strip()[:NAME_MAX] or "Passkey"
+    try:
+        credential = _posted_credential(request)
+        device, codes = passkeys.passkey_register_complete(user=user, credential=credential, name=name, request=request)
+    except BastionError as error:
+        messages.error(request, str(error.detail))
+        return redirect("mfa-enroll" if token else "security")
+    return _enroll_done(request, user, token, device, codes)
+
+
+@never_cache
+@require_POST
+def passkey_login_options(request: HttpRequest) -> JsonResponse:
+    token = request.session.get(LOGIN_TOKEN)
+    if not token:
+        return _error_json(MFAChallengeInvalid("Sign in with your password first."))
+    try:
+        return JsonResponse({"options": passkeys.passkey_authenticate_begin(token=token, request=request)})
+    except BastionError as error:
+        return _error_json(error)
+
+
+@require_POST
+def passkey_login(request: HttpRequest) -> HttpResponse:
+    token = request.session.get(LOGIN_TOKEN)
+    if not token:
+        messages.info(request, "Sign in with your password first.")
+        return redirect("login")
+    try:
+        user = passkeys.passkey_authenticate_complete(
+            token=token, credential=_posted_credential(request), request=request
+        )
+    except (MFAChallengeInvalid, RateLimitExceeded) as error:
+        return _back_to_login(request, error)
+    except BastionError as error:
+        messages.error(request, str(error.detail))
+        return redirect("login-verify")
+    return redirect(_session_login(request, user))

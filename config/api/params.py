@@ -1,0 +1,16 @@
+from uuid import UUID
+
+from rest_framework.request import Request
+
+from config.api.exceptions import ValidationFailed
+
+
+def uuid_query_param(request: Request, name: str) -> UUID | None:
+    """An optional UUID from the query string; anything else is a 422 naming the parameter."""
+    value = request.query_params.get(name)
+    if not value:
+        return None
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ValidationFailed(errors={name: ["Must be a UUID."]}) from None

@@ -1,0 +1,80 @@
+"""Page forms of organizations. They check shape only; the services decide, and their errors land here."""
+
+from typing import Any
+
+from django import forms
+
+from config.api.exceptions import BastionError
+from organizations.roles import Role, Scope
+
+COUNTRY_HELP = "Two letters (ISO 3166), e.g. DE or US."
+
+
+class ServiceForm(forms.Form):
+    def add_service_error(self, error: BastionError) -> None:
+        """Show a service's error: under each field it names, or above the form when it names none."""
+        if not error.errors:
+            self.add_error(None, str(error.detail))
+            return
+        for field, reasons in error.errors.items():
+            for reason in reasons:
+                self.add_error(field if field in self.fields else None, reason)
+
+
+class OrganizationForm(ServiceForm):
+    name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    slug = forms.CharField(
+        max_length=50,
+        help_text="Lower-case letters, digits and hyphens; used in links and to confirm deletion.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocapitalize": "none", "data-slug-from": "id_name"}),
+    )
+    description = forms.CharField(
+        max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})
+    )
+    industry = forms.CharField(max_length=80, required=False)
+    country = forms.CharField(
+        max_length=2, required=False, help_text=COUNTRY_HELP, widget=forms.TextInput(attrs={"class": "input-short"})
+    )
+
+    def clean_country(self) -> str:
+        return self.cleaned_data["country"].upper()
+
+
+class OrganizationDeleteForm(ServiceForm):
+    confirm = forms.CharField(
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
+    )
+
+    def __init__(self, *args: Any, slug: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = f"Type {slug} to confirm"
+        # organizations.js enables the button once the text matches; the service checks it regardless.
+        self.fields["confirm"].widget.attrs["data-confirm-value"] = slug
+
+
+class InvitationForm(ServiceForm):
+    email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
+
+
+class MembershipRoleForm(ServiceForm):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
+
+
+class ApiKeyForm(ServiceForm):
+    name = forms.CharField(
+        max_length=100, help_text="Where the key is used, e.g. “CI pipeline”, so you recognise it later."
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Scope.READ],
+        help_text="A key never manages the organization: it reads, submits scans or uses chat.",
+    )
+    expires_in = forms.TypedChoiceField(
+        label="Expires", choices=EXPIRY_CHOICES, required=False, coerce=int, empty_value=None
+    )
