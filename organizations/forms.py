@@ -1,27 +1,15 @@
-"""Page forms of organizations. They check shape only; the services decide, and their errors land here."""
+"""Page forms of organizations. They check shape only; the services decide (config.pages shows their errors)."""
 
 from typing import Any
 
 from django import forms
 
-from config.api.exceptions import BastionError
 from organizations.roles import Role, Scope
 
 COUNTRY_HELP = "Two letters (ISO 3166), e.g. DE or US."
 
 
-class ServiceForm(forms.Form):
-    def add_service_error(self, error: BastionError) -> None:
-        """Show a service's error: under each field it names, or above the form when it names none."""
-        if not error.errors:
-            self.add_error(None, str(error.detail))
-            return
-        for field, reasons in error.errors.items():
-            for reason in reasons:
-                self.add_error(field if field in self.fields else None, reason)
-
-
-class OrganizationForm(ServiceForm):
+class OrganizationForm(forms.Form):
     name = forms.CharField(max_length=120, widget=forms.TextInput(attrs={"autocomplete": "organization"}))
     slug = forms.CharField(
         max_length=50,
@@ -40,7 +28,7 @@ class OrganizationForm(ServiceForm):
         return self.cleaned_data["country"].upper()
 
 
-class OrganizationDeleteForm(ServiceForm):
+class OrganizationDeleteForm(forms.Form):
     confirm = forms.CharField(
         max_length=50,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}),
@@ -53,19 +41,19 @@ class OrganizationDeleteForm(ServiceForm):
         self.fields["confirm"].widget.attrs["data-confirm-value"] = slug
 
 
-class InvitationForm(ServiceForm):
+class InvitationForm(forms.Form):
     email = forms.EmailField(max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}))
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MEMBER)
 
 
-class MembershipRoleForm(ServiceForm):
+class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
 EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
 
 
-class ApiKeyForm(ServiceForm):
+class ApiKeyForm(forms.Form):
     name = forms.CharField(
         max_length=100, help_text="Where the key is used, e.g. “CI pipeline”, so you recognise it later."
     )

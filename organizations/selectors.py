@@ -13,8 +13,10 @@ if TYPE_CHECKING:
 
 
 def organization_list(*, actor: "Actor") -> QuerySet[Organization]:
-    # Counted in SQL in the same query: a list costs one query whatever its length.
-    return Organization.objects.visible_to(actor).annotate(member_count=Count("memberships", distinct=True))
+    # Counted in SQL in the same query: a list costs one query whatever its length. The explicit order
+    # matters: Meta.ordering is dropped from an aggregated query, and pages must be stable.
+    members = Count("memberships", distinct=True)
+    return Organization.objects.visible_to(actor).annotate(member_count=members).order_by("name", "pk")
 
 
 def organization_get(*, actor: "Actor", organization_id: UUID) -> Organization:

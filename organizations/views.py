@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from config.api.exceptions import BastionError, ResourceNotFound
+from config.pages import form_errors_add
 from organizations import selectors
 from organizations.access import actor_role
 from organizations.context_processors import current_organization_set
@@ -106,7 +107,7 @@ def organization_list_page(request: HttpRequest) -> HttpResponse:
                 created_by=request.user, request=request, **form.cleaned_data
             )
         except BastionError as error:
-            form.add_service_error(error)
+            form_errors_add(form, error)
         else:
             current_organization_set(request, organization)
             messages.success(request, f"{organization.name} is ready. Invite the people you work with.")
@@ -167,13 +168,18 @@ def organization_settings_page(request: HttpRequest, organization_id: UUID) -> H
                     actor=request.user, organization=organization, request=request, **form.cleaned_data
                 )
             except BastionError as error:
-                form.add_service_error(error)
+                form_errors_add(form, error)
                 organization.refresh_from_db()
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("organization-settings-page", organization.pk)
     return _render(
-        request, "organizations/settings.html", access, "settings", form=form, delete_form=OrganizationDeleteForm(slug=organization.slug)
+        request,
+        "organizations/settings.html",
+        access,
+        "settings",
+        form=form,
+        delete_form=OrganizationDeleteForm(slug=organization.slug),
     )
 
 
@@ -192,7 +198,7 @@ def organization_delete_page(request: HttpRequest, organization_id: UUID) -> Htt
                 request=request,
             )
         except BastionError as error:
-            delete_form.add_service_error(error)
+            form_errors_add(delete_form, error)
         else:
             current_organization_set(request, None)
             messages.success(request, f"{organization.name} and everything it owned are deleted.")
@@ -284,7 +290,7 @@ def invitation_list_page(request: HttpRequest, organization_id: UUID) -> HttpRes
                 **form.cleaned_data,
             )
         except BastionError as error:
-            form.add_service_error(error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"Invitation emailed to {invitation.email}. It is valid for 7 days.")
             return redirect("invitation-list-page", organization_id)
@@ -342,7 +348,7 @@ def api_key_list_page(request: HttpRequest, organization_id: UUID) -> HttpRespon
                 request=request,
             )
         except BastionError as error:
-            form.add_service_error(error)
+            form_errors_add(form, error)
         else:
             # Rendered into this response only: the key is never stored in the clear, not even in the session.
             return _render(

@@ -4,11 +4,10 @@ from typing import Any
 
 from django import forms
 
-from organizations.forms import ServiceForm
 from projects.models import Project
 
 
-class ProjectForm(ServiceForm):
+class ProjectForm(forms.Form):
     name = forms.CharField(max_length=120)
     description = forms.CharField(
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 2000})

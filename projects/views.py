@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from config.api.exceptions import BastionError
+from config.pages import form_errors_add
 from organizations.context_processors import current_organization_get
 from organizations.roles import Action
 from organizations.views import OrganizationAccess, found, organization_access
@@ -54,7 +55,7 @@ def project_create_page(request: HttpRequest) -> HttpResponse:
                 actor=request.user, organization=access.organization, request=request, **form.service_fields()
             )
         except BastionError as error:
-            form.add_service_error(error)
+            form_errors_add(form, error)
         else:
             messages.success(request, f"Project {project.name} created in {organization.name}.")
             return redirect("project-list-page")
@@ -71,7 +72,7 @@ def project_edit_page(request: HttpRequest, project_id: UUID) -> HttpResponse:
         try:
             services.project_update(actor=request.user, project=project, request=request, **form.service_fields())
         except BastionError as error:
-            form.add_service_error(error)
+            form_errors_add(form, error)
             project.refresh_from_db()
         else:
             messages.success(request, f"Project {project.name} saved.")

@@ -19,16 +19,7 @@ from accounts.ratelimits import login_rate_check
 from accounts.services import mfa, users
 from accounts.views.mfa import enrollment_redirect, mfa_step_redirect
 from config.api.exceptions import BastionError, RateLimitExceeded
-
-
-def _form_errors_from(form: LoginForm | RegisterForm, error: BastionError) -> None:
-    """Show a service's error on the form: per field when it names fields, on the form otherwise."""
-    if error.errors:
-        for field, reasons in error.errors.items():
-            for reason in reasons:
-                form.add_error(field if field in form.fields else None, reason)
-    else:
-        form.add_error(None, str(error.detail))
+from config.pages import form_errors_add
 
 
 def _after_login_url(request: HttpRequest) -> str:
@@ -50,7 +41,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
             login_rate_check(request=request, identifier=identifier)
             user = users.auth_login(identifier=identifier, password=form.cleaned_data["password"], request=request)
         except BastionError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
             refusal = error
         else:
             return mfa_step_redirect(request, user=user, next_url=_after_login_url(request))
@@ -66,7 +57,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         try:
             user = users.user_register(**form.cleaned_data, request=request)
         except BastionError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
             messages.success(request, "Your account is created. Now protect it with a second factor.")

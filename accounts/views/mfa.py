@@ -68,7 +68,7 @@ def enrollment_redirect(request: HttpRequest, *, token: str, next_url: str = "")
     return redirect("mfa-enroll")
 
 
-def _session_login(request: HttpRequest, user: User) -> str:
+def session_login_complete(request: HttpRequest, user: User) -> str:
     """Sign the browser in after a proven second factor; returns where to go next."""
     next_url = request.session.get(NEXT_URL) or reverse("home")
     pending_clear(request)
@@ -77,7 +77,7 @@ def _session_login(request: HttpRequest, user: User) -> str:
     return next_url
 
 
-def _back_to_login(request: HttpRequest, error: BastionError) -> HttpResponse:
+def back_to_login(request: HttpRequest, error: BastionError) -> HttpResponse:
     pending_clear(request)
     messages.error(request, str(error.detail))
     return redirect("login")
@@ -111,9 +111,9 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
         except MFACodeInvalid:
             form.add_error(None, "That code is wrong or has expired. Check it and try again.")
         except (MFAChallengeInvalid, RateLimitExceeded) as error:
-            return _back_to_login(request, error)
+            return back_to_login(request, error)
         else:
-            return redirect(_session_login(request, user))
+            return redirect(session_login_complete(request, user))
     verify_url = reverse("login-verify")
     switches = [(f"{verify_url}?method={m}", SWITCH_LABELS[m]) for m in factors if recovery or m != method]
     if not recovery and "recovery_code" in methods:
@@ -135,7 +135,7 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
     try:
         sent = mfa.mfa_login_code_send(token=token, method=method)
     except MFAChallengeInvalid as error:
-        return _back_to_login(request, error)
+        return back_to_login(request, error)
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
@@ -146,7 +146,7 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
 # --- Enrolling a factor --------------------------------------------------------------------------------
 
 
-def _enrolling_user(request: HttpRequest) -> tuple[User | None, str]:
+def enrolling_user(request: HttpRequest) -> tuple[User | None, str]:
     """The signed-in user adding a factor, or the new account an enrollment token stands for."""
     if request.user.is_authenticated:
         # MFASessionGateMiddleware has already sent unverified sessions to the second step.
@@ -202,7 +202,7 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
     return redirect(f"{reverse('mfa-enroll')}?method={method}")
 
 
-def _enroll_done(request: HttpRequest, user: User, token: str, device: Device, codes: list[str] | None) -> HttpResponse:
+def enroll_done(request: HttpRequest, user: User, token: str, device: Device, codes: list[str] | None) -> HttpResponse:
     if token:
         try:
             mfa.enrollment_finish(token=token)
@@ -210,7 +210,7 @@ def _enroll_done(request: HttpRequest, user: User, token: str, device: Device, c
             pending_clear(request)
             messages.info(request, "Your second factor is set up. Sign in with your password and a code from it.")
             return redirect("login")
-        next_url = _session_login(request, user)
+        next_url = session_login_complete(request, user)
     else:
         next_url = reverse("security")
     if codes:
@@ -229,7 +229,7 @@ def recovery_codes_render(
 
 @never_cache
 def enroll_page(request: HttpRequest) -> HttpResponse:
-    user, token = _enrolling_user(request)
+    user, token = enrolling_user(request)
     if user is None:
         messages.info(request, "That setup link has expired. Sign in to continue.")
         return redirect("login")
@@ -253,7 +253,7 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That setup step has expired: start again.")
             return redirect(f"{reverse('mfa-enroll')}?method={method}")
         else:
-            return _enroll_done(request, user, token, device, codes)
+            return enroll_done(request, user, token, device, codes)
     context = {
         "signup": bool(token),
         "method": method,

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.exceptions import MFAChallengeInvalid
 from accounts.services import passkeys
-from accounts.views.mfa import LOGIN_TOKEN, _back_to_login, _enroll_done, _enrolling_user, _session_login
+from accounts.views.mfa import LOGIN_TOKEN, back_to_login, enroll_done, enrolling_user, session_login_complete
 from config.api.exceptions import BastionError, NotAuthenticated, RateLimitExceeded, ValidationFailed, error_body
 
 NAME_MAX = 64
@@ -41,7 +41,7 @@ def _posted_credential(request: HttpRequest) -> dict[str, Any]:
 @never_cache
 @require_POST
 def passkey_register_options(request: HttpRequest) -> JsonResponse:
-    user, _ = _enrolling_user(request)
+    user, _ = enrolling_user(request)
     if user is None:
         return _error_json(NotAuthenticated("Sign in to add a passkey."))
     return JsonResponse({"options": passkeys.passkey_register_begin(user=user, request=request)})
@@ -49,7 +49,7 @@ def passkey_register_options(request: HttpRequest) -> JsonResponse:
 
 @require_POST
 def passkey_register(request: HttpRequest) -> HttpResponse:
-    user, token = _enrolling_user(request)
+    user, token = enrolling_user(request)
     if user is None:
         messages.info(request, "That setup link has expired. Sign in to continue.")
         return redirect("login")
@@ -60,7 +60,7 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     except BastionError as error:
         messages.error(request, str(error.detail))
         return redirect("mfa-enroll" if token else "security")
-    return _enroll_done(request, user, token, device, codes)
+    return enroll_done(request, user, token, device, codes)
 
 
 @never_cache
@@ -86,8 +86,8 @@ def passkey_login(request: HttpRequest) -> HttpResponse:
             token=token, credential=_posted_credential(request), request=request
         )
     except (MFAChallengeInvalid, RateLimitExceeded) as error:
-        return _back_to_login(request, error)
+        return back_to_login(request, error)
     except BastionError as error:
         messages.error(request, str(error.detail))
         return redirect("login-verify")
-    return redirect(_session_login(request, user))
+    return redirect(session_login_complete(request, user))

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from accounts.exceptions import WeakPassword
 from accounts.forms import RegisterForm
 from accounts.services import passwords
-from accounts.views.auth import _form_errors_from
 from config.api.exceptions import BastionError, RateLimitExceeded
+from config.pages import form_errors_add
 
 
 class PasswordResetForm(forms.Form):
@@ -56,7 +56,7 @@ def password_reset_page(request: HttpRequest) -> HttpResponse:
         try:
             passwords.password_reset_request(email=form.cleaned_data["email"], request=request)
         except RateLimitExceeded as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
             return render(request, "accounts/password_reset.html", {"form": form}, status=429)
         else:
             return redirect("password-reset-sent")
@@ -77,7 +77,7 @@ def password_reset_confirm_page(request: HttpRequest, token: str) -> HttpRespons
                     token=token, new_password=form.cleaned_data["new_password"], request=request
                 )
             except WeakPassword as error:
-                _form_errors_from(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, "Your password has been reset. Sign in with your new password.")
                 return redirect("login")
@@ -109,7 +109,7 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
         except passwords.WrongPassword as error:
             form.add_error("old_password", str(error.detail))
         except BastionError as error:
-            _form_errors_from(form, error)
+            form_errors_add(form, error)
         else:
             # This browser stays signed in; other browsers and every API refresh token are signed out.
             update_session_auth_hash(request, request.user)

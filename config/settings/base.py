@@ -193,6 +193,9 @@ SMS_TWILIO_BASE_URL = os.environ.get("SMS_TWILIO_BASE_URL", "https://api.twilio.
 # Passkeys (django-otp-webauthn): the relying party is this deployment's own host name.
 OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
 OTP_WEBAUTHN_RP_NAME = os.environ.get("WEBAUTHN_RP_NAME", "Bastion")
+# Passkeys are a second factor here, never a password replacement: security keys with no room for
+# resident credentials work too (the library's own passwordless URLs are not mounted).
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ALLOWED_ORIGINS", "http://localhost:8000")
 
 # --- Single sign-on: django-allauth serves SSO only (accounts/sso.py adapts it) ----------------------

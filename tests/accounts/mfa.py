@@ -51,9 +51,10 @@ def api_login(client: APIClient, enrolled: Enrolled, *, steps_ahead: int = 0) ->
     return response.json()
 
 
-def session_login(client: Client, user: User) -> None:
+def session_login(client: Client, user: User) -> Client:
     """A browser signed in through both steps, as the dashboard leaves it (the gate lets it through)."""
     client.force_login(user)
     session = client.session
     session[MFA_VERIFIED] = True
     session.save()
+    return client

@@ -99,12 +99,22 @@ def test_create_an_organization_and_invite_someone_who_accepts_from_the_email(pa
     expect(second_page.get_by_label("Organization: Initech Security. Switch organization")).to_be_visible()
     screenshot(second_page, "projects-empty")
     assert Membership.objects.get(organization=organization, user=grace.user).role == Role.ADMIN
+    second_page.goto(link)  # a used link names nothing
+    expect(second_page.get_by_role("heading", name="This invitation cannot be used")).to_be_visible()
+    screenshot(second_page, "invitation-invalid")
 
     page.reload()
     expect(page.get_by_text("No pending invitations.")).to_be_visible()
     page.get_by_role("navigation", name="Initech Security").get_by_role("link", name="Members").click()
     expect(page.get_by_role("row", name=re.compile("Grace Hopper"))).to_be_visible()
     expect(page.get_by_label("Role of grace@example.com")).to_have_value("admin")
+
+    # Ada is the only owner: stepping down is refused, and the page says why.
+    page.get_by_label("Role of ada@example.com").select_option("admin")
+    page.get_by_role("row", name=re.compile("Ada Lovelace")).get_by_role("button", name="Change").click()
+    expect(page.get_by_role("status")).to_have_text("An organization must keep at least one owner.")
+    expect(page.get_by_label("Role of ada@example.com")).to_have_value("owner")
+    screenshot(page, "organization-members-last-owner")
 
 
 def test_create_edit_and_delete_a_project_in_the_current_organization(page, live_server, ada):
@@ -160,6 +170,11 @@ def test_create_edit_and_delete_a_project_in_the_current_organization(page, live
     expect(page.get_by_text("zeta-billing")).to_be_visible()
     expect(page.get_by_text("payments")).to_have_count(0)
     expect(page.get_by_role("link", name="New project")).to_have_count(0)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_label("Organization: Zeta Labs. Switch organization").click()
+    expect(page.get_by_role("button", name="Acme")).to_be_visible()
+    screenshot(page, "projects-phone", full_page=False)
 
 
 def test_an_api_key_is_shown_once_copied_and_revoked(page, live_server, ada):

@@ -6,18 +6,20 @@ from collections.abc import Iterator
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.models import AuditEvent, User
-from accounts.views.mfa import MFA_VERIFIED
 from organizations.context_processors import SESSION_KEY
 from organizations.demo import demo_organization_ensure
 from organizations.models import ApiKey, Invitation, Membership, Organization
 from organizations.roles import Action, Role, role_allows
 from projects.models import Project
 from tests.accounts.factories import UserFactory
+from tests.accounts.mfa import session_login
 from tests.organizations.factories import ApiKeyFactory, InvitationFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
@@ -26,15 +28,6 @@ pytestmark = pytest.mark.django_db
 ORGANIZATIONS = reverse("organization-list-page")
 SWITCH = reverse("organization-switch")
 INVITATION_LINK = re.compile(r"http://testserver(/invitations/[^/\s]+/)")
-
-
-def signed_in(client: Client, user: User) -> Client:
-    """A browser signed in through both steps, as the sign-in pages leave it."""
-    client.force_login(user)
-    session = client.session
-    session[MFA_VERIFIED] = True
-    session.save()
-    return client
 
 
 def _page(name: str, organization: Organization, *ids: object) -> str:
@@ -52,7 +45,7 @@ def test_the_switcher_lists_my_organizations_and_no_one_elses(client, owner):
     mine = MembershipFactory(user=owner.user, organization=OrganizationFactory(name="Zeta Labs")).organization
     OrganizationFactory(name="Someone Else Ltd")
 
-    response = signed_in(client, owner.user).get(reverse("home"))
+    response = session_login(client, owner.user).get(reverse("home"))
 
     assert [o.name for o in response.context["user_organizations"]] == ["Acme", "Zeta Labs"]
     assert response.context["current_organization"] == owner.organization  # the first, until one is chosen
@@ -62,7 +55,7 @@ def test_the_switcher_lists_my_organizations_and_no_one_elses(client, owner):
 
 def test_switching_keeps_the_choice_in_the_session_and_returns_to_the_page(client, owner):
     other = MembershipFactory(user=owner.user, organization=OrganizationFactory(name="Zeta Labs")).organization
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     response = client.post(SWITCH, {"organization_id": other.pk, "next": reverse("project-list-page")})
 
@@ -74,7 +67,7 @@ def test_switching_keeps_the_choice_in_the_session_and_returns_to_the_page(clien
 
 def test_switching_on_an_organization_page_opens_the_same_page_of_the_other(client, owner):
     other = MembershipFactory(user=owner.user, organization=OrganizationFactory()).organization
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     response = client.post(SWITCH, {"organization_id": other.pk, "next": _page("member-list-page", owner.organization)})
 
@@ -83,7 +76,7 @@ def test_switching_on_an_organization_page_opens_the_same_page_of_the_other(clie
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
 def test_switching_never_leaves_the_site(client, owner, next_url):
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     response = client.post(SWITCH, {"organization_id": owner.organization.pk, "next": next_url})
 
@@ -92,7 +85,7 @@ def test_switching_never_leaves_the_site(client, owner, next_url):
 
 def test_switching_to_someone_elses_organization_is_404_and_changes_nothing(client, owner):
     theirs = OrganizationFactory()
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     response = client.post(SWITCH, {"organization_id": theirs.pk, "next": "/"})
 
@@ -101,7 +94,7 @@ def test_switching_to_someone_elses_organization_is_404_and_changes_nothing(clie
 
 
 def test_switching_needs_a_post_with_the_csrf_token(owner):
-    client = signed_in(Client(enforce_csrf_checks=True), owner.user)
+    client = session_login(Client(enforce_csrf_checks=True), owner.user)
 
     assert client.get(SWITCH).status_code == 405
     assert client.post(SWITCH, {"organization_id": owner.organization.pk}).status_code == 403
@@ -109,7 +102,7 @@ def test_switching_needs_a_post_with_the_csrf_token(owner):
 
 def test_an_organization_left_since_is_no_longer_current(client, owner):
     gone = OrganizationFactory()
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
     session = client.session
     session[SESSION_KEY] = str(gone.pk)  # chosen once, then the person was removed from it
     session.save()
@@ -125,7 +118,7 @@ def test_the_list_shows_my_organizations_with_my_role(client, organization, memb
     MembershipFactory(user=viewer.user, organization=OrganizationFactory(name="Beta"), role=Role.OWNER)
     OrganizationFactory(name="Not Mine")
 
-    response = signed_in(client, viewer.user).get(ORGANIZATIONS)
+    response = session_login(client, viewer.user).get(ORGANIZATIONS)
 
     assert response.status_code == 200
     assert [(o.name, role.value) for o, role in response.context["rows"]] == [("Acme", "viewer"), ("Beta", "owner")]
@@ -133,7 +126,7 @@ def test_the_list_shows_my_organizations_with_my_role(client, organization, memb
 
 
 def test_creating_an_organization_makes_me_its_owner_and_the_current_one(client, user):
-    signed_in(client, user)
+    session_login(client, user)
 
     response = client.post(ORGANIZATIONS, {"name": "Initech", "slug": "initech", "country": "us"})
 
@@ -146,7 +139,7 @@ def test_creating_an_organization_makes_me_its_owner_and_the_current_one(client,
 
 
 def test_a_taken_slug_is_shown_on_the_form(client, user, organization):
-    response = signed_in(client, user).post(ORGANIZATIONS, {"name": "Acme Two", "slug": organization.slug})
+    response = session_login(client, user).post(ORGANIZATIONS, {"name": "Acme Two", "slug": organization.slug})
 
     assert response.status_code == 400
     assert response.context["form"].errors == {"slug": ["Organization with this Slug already exists."]}
@@ -154,7 +147,7 @@ def test_a_taken_slug_is_shown_on_the_form(client, user, organization):
 
 
 def test_an_invalid_slug_gets_the_models_own_message(client, user):
-    response = signed_in(client, user).post(ORGANIZATIONS, {"name": "Acme", "slug": "Not A Slug!"})
+    response = session_login(client, user).post(ORGANIZATIONS, {"name": "Acme", "slug": "Not A Slug!"})
 
     assert response.status_code == 400
     assert "lower-case letters" in response.context["form"].errors["slug"][0]
@@ -162,7 +155,7 @@ def test_an_invalid_slug_gets_the_models_own_message(client, user):
 
 @pytest.mark.parametrize("role", Role.values)
 def test_every_member_sees_the_settings_and_only_admins_get_a_form(client, organization, member_of, role):
-    response = signed_in(client, member_of(role).user).get(_page("organization-settings-page", organization))
+    response = session_login(client, member_of(role).user).get(_page("organization-settings-page", organization))
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -172,9 +165,15 @@ def test_every_member_sees_the_settings_and_only_admins_get_a_form(client, organ
 
 def test_an_admin_saves_the_settings(client, organization, member_of):
     admin = member_of(Role.ADMIN)
-    data = {"name": "Acme Corp", "slug": "acme-corp", "description": "Rockets", "industry": "Aerospace", "country": "DE"}
+    data = {
+        "name": "Acme Corp",
+        "slug": "acme-corp",
+        "description": "Rockets",
+        "industry": "Aerospace",
+        "country": "DE",
+    }
 
-    response = signed_in(client, admin.user).post(_page("organization-settings-page", organization), data)
+    response = session_login(client, admin.user).post(_page("organization-settings-page", organization), data)
 
     assert response.status_code == 302
     organization.refresh_from_db()
@@ -185,7 +184,7 @@ def test_an_admin_saves_the_settings(client, organization, member_of):
 def test_refused_settings_show_the_error_and_keep_the_old_name_in_the_header(client, organization, owner):
     OrganizationFactory(slug="taken")
 
-    response = signed_in(client, owner.user).post(
+    response = session_login(client, owner.user).post(
         _page("organization-settings-page", organization), {"name": "New Name", "slug": "taken"}
     )
 
@@ -198,7 +197,7 @@ def test_refused_settings_show_the_error_and_keep_the_old_name_in_the_header(cli
 
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
 def test_a_member_or_viewer_cannot_change_the_settings(client, organization, member_of, role):
-    response = signed_in(client, member_of(role).user).post(
+    response = session_login(client, member_of(role).user).post(
         _page("organization-settings-page", organization), {"name": "Hacked", "slug": "hacked"}
     )
 
@@ -209,7 +208,7 @@ def test_a_member_or_viewer_cannot_change_the_settings(client, organization, mem
 
 
 def test_the_owner_deletes_the_organization_by_typing_its_slug(client, organization, owner):
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
     client.post(SWITCH, {"organization_id": organization.pk, "next": "/"})
 
     response = client.post(_page("organization-delete-page", organization), {"confirm": "acme"})
@@ -221,7 +220,9 @@ def test_the_owner_deletes_the_organization_by_typing_its_slug(client, organizat
 
 
 def test_a_wrong_confirmation_keeps_the_organization(client, organization, owner):
-    response = signed_in(client, owner.user).post(_page("organization-delete-page", organization), {"confirm": "Acme"})
+    response = session_login(client, owner.user).post(
+        _page("organization-delete-page", organization), {"confirm": "Acme"}
+    )
 
     assert response.status_code == 400
     assert response.context["delete_form"].errors == {"confirm": ["Type the organization's slug (acme) to confirm."]}
@@ -229,7 +230,7 @@ def test_a_wrong_confirmation_keeps_the_organization(client, organization, owner
 
 
 def test_an_admin_cannot_delete_the_organization(client, organization, member_of):
-    response = signed_in(client, member_of(Role.ADMIN).user).post(
+    response = session_login(client, member_of(Role.ADMIN).user).post(
         _page("organization-delete-page", organization), {"confirm": "acme"}
     )
 
@@ -243,7 +244,7 @@ def test_an_admin_cannot_delete_the_organization(client, organization, member_of
 def test_members_are_listed_with_their_roles(client, organization, owner, member_of):
     viewer = member_of(Role.VIEWER)
 
-    response = signed_in(client, viewer.user).get(_page("member-list-page", organization))
+    response = session_login(client, viewer.user).get(_page("member-list-page", organization))
 
     assert response.status_code == 200
     assert [(r["membership"].user.email, r["membership"].role) for r in response.context["rows"]] == [
@@ -259,7 +260,7 @@ def test_an_admin_manages_members_but_not_owners(client, organization, owner, me
     admin = member_of(Role.ADMIN)
     member = member_of(Role.MEMBER)
 
-    response = signed_in(client, admin.user).get(_page("member-list-page", organization))
+    response = session_login(client, admin.user).get(_page("member-list-page", organization))
 
     manageable = {r["membership"].pk: r["manageable"] for r in response.context["rows"]}
     assert manageable == {owner.pk: False, admin.pk: True, member.pk: True}
@@ -269,7 +270,7 @@ def test_an_admin_manages_members_but_not_owners(client, organization, owner, me
 
 def test_an_admin_changes_a_members_role(client, organization, member_of):
     member = member_of(Role.MEMBER)
-    signed_in(client, member_of(Role.ADMIN).user)
+    session_login(client, member_of(Role.ADMIN).user)
 
     response = client.post(_page("member-role-page", organization, member.pk), {"role": "viewer"}, follow=True)
 
@@ -279,7 +280,7 @@ def test_an_admin_changes_a_members_role(client, organization, member_of):
 
 
 def test_the_last_owner_cannot_step_down_and_is_told_why(client, organization, owner):
-    response = signed_in(client, owner.user).post(
+    response = session_login(client, owner.user).post(
         _page("member-role-page", organization, owner.pk), {"role": "admin"}, follow=True
     )
 
@@ -290,7 +291,7 @@ def test_the_last_owner_cannot_step_down_and_is_told_why(client, organization, o
 
 
 def test_an_admin_cannot_demote_an_owner(client, organization, owner, member_of):
-    response = signed_in(client, member_of(Role.ADMIN).user).post(
+    response = session_login(client, member_of(Role.ADMIN).user).post(
         _page("member-role-page", organization, owner.pk), {"role": "viewer"}, follow=True
     )
 
@@ -302,7 +303,7 @@ def test_an_admin_cannot_demote_an_owner(client, organization, owner, member_of)
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
 def test_members_and_viewers_cannot_change_roles_or_remove_anyone(client, organization, member_of, role):
     other = member_of(Role.MEMBER)
-    signed_in(client, member_of(role).user)
+    session_login(client, member_of(role).user)
 
     change = client.post(_page("member-role-page", organization, other.pk), {"role": "admin"})
     remove = client.post(_page("member-remove-page", organization, other.pk))
@@ -315,7 +316,9 @@ def test_members_and_viewers_cannot_change_roles_or_remove_anyone(client, organi
 def test_an_admin_removes_a_member(client, organization, member_of):
     member = member_of(Role.MEMBER)
 
-    response = signed_in(client, member_of(Role.ADMIN).user).post(_page("member-remove-page", organization, member.pk))
+    response = session_login(client, member_of(Role.ADMIN).user).post(
+        _page("member-remove-page", organization, member.pk)
+    )
 
     assert response.status_code == 302
     assert not Membership.objects.filter(pk=member.pk).exists()
@@ -323,7 +326,7 @@ def test_an_admin_removes_a_member(client, organization, member_of):
 
 def test_anyone_can_leave_and_the_organization_stops_being_current(client, organization, owner, member_of):
     viewer = member_of(Role.VIEWER)
-    signed_in(client, viewer.user)
+    session_login(client, viewer.user)
     client.post(SWITCH, {"organization_id": organization.pk, "next": "/"})
 
     response = client.post(_page("member-remove-page", organization, viewer.pk))
@@ -334,7 +337,7 @@ def test_anyone_can_leave_and_the_organization_stops_being_current(client, organ
 
 
 def test_the_last_owner_cannot_leave(client, organization, owner):
-    response = signed_in(client, owner.user).post(_page("member-remove-page", organization, owner.pk), follow=True)
+    response = session_login(client, owner.user).post(_page("member-remove-page", organization, owner.pk), follow=True)
 
     assert Membership.objects.filter(pk=owner.pk).exists()
     assert _messages(response) == ["An organization must keep at least one owner."]
@@ -345,7 +348,7 @@ def test_the_last_owner_cannot_leave(client, organization, owner):
 
 def test_an_admin_invites_by_email_and_sees_it_pending(client, organization, member_of):
     admin = member_of(Role.ADMIN)
-    signed_in(client, admin.user)
+    session_login(client, admin.user)
 
     response = client.post(_page("invitation-list-page", organization), {"email": "New@Example.com", "role": "member"})
 
@@ -359,8 +362,8 @@ def test_an_admin_invites_by_email_and_sees_it_pending(client, organization, mem
 
 
 def test_only_an_owner_is_offered_the_owner_role(client, organization, owner, member_of):
-    as_admin = signed_in(Client(), member_of(Role.ADMIN).user).get(_page("invitation-list-page", organization))
-    as_owner = signed_in(client, owner.user).get(_page("invitation-list-page", organization))
+    as_admin = session_login(Client(), member_of(Role.ADMIN).user).get(_page("invitation-list-page", organization))
+    as_owner = session_login(client, owner.user).get(_page("invitation-list-page", organization))
 
     assert [value for value, _ in as_admin.context["form"].fields["role"].choices] == ["admin", "member", "viewer"]
     assert [value for value, _ in as_owner.context["form"].fields["role"].choices] == Role.values
@@ -369,7 +372,7 @@ def test_only_an_owner_is_offered_the_owner_role(client, organization, owner, me
 def test_inviting_a_member_again_is_refused_on_the_form(client, organization, owner, member_of):
     member = member_of(Role.MEMBER)
 
-    response = signed_in(client, owner.user).post(
+    response = session_login(client, owner.user).post(
         _page("invitation-list-page", organization), {"email": member.user.email, "role": "viewer"}
     )
 
@@ -384,7 +387,7 @@ def test_past_invitations_are_not_listed_as_pending(client, organization, owner)
     InvitationFactory(organization=organization, revoked_at=timezone.now())
     InvitationFactory(organization=organization, expires_at=timezone.now() - timezone.timedelta(minutes=1))
 
-    response = signed_in(client, owner.user).get(_page("invitation-list-page", organization))
+    response = session_login(client, owner.user).get(_page("invitation-list-page", organization))
 
     assert list(response.context["pending"]) == [pending]
 
@@ -392,7 +395,7 @@ def test_past_invitations_are_not_listed_as_pending(client, organization, owner)
 def test_an_admin_revokes_an_invitation(client, organization, member_of):
     invitation = InvitationFactory(organization=organization)
 
-    response = signed_in(client, member_of(Role.ADMIN).user).post(
+    response = session_login(client, member_of(Role.ADMIN).user).post(
         _page("invitation-revoke-page", organization, invitation.pk)
     )
 
@@ -404,7 +407,7 @@ def test_an_admin_revokes_an_invitation(client, organization, member_of):
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
 def test_members_and_viewers_cannot_see_or_send_invitations(client, organization, member_of, role):
     invitation = InvitationFactory(organization=organization)
-    signed_in(client, member_of(role).user)
+    session_login(client, member_of(role).user)
 
     listing = client.get(_page("invitation-list-page", organization))
     sending = client.post(_page("invitation-list-page", organization), {"email": "x@example.com", "role": "admin"})
@@ -420,7 +423,7 @@ def test_members_and_viewers_cannot_see_or_send_invitations(client, organization
 
 def _invited(client: Client, organization: Organization, owner: Membership, email: str, role: str = "member") -> str:
     """Invite `email` through the page, as the owner, and return the path of the emailed link."""
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
     client.post(_page("invitation-list-page", organization), {"email": email, "role": role})
     client.logout()
     return INVITATION_LINK.search(mail.outbox[-1].body).group(1)
@@ -431,7 +434,7 @@ def test_the_link_names_the_organization_and_role_then_joins_and_switches(client
     invitee = UserFactory(email="grace@example.com")
     MembershipFactory(user=invitee, organization=OrganizationFactory(name="Aardvark"))  # current until she joins
     link = _invited(client, organization, owner, "grace@example.com", role="viewer")
-    signed_in(client, invitee)
+    session_login(client, invitee)
 
     page = client.get(link)
 
@@ -450,7 +453,7 @@ def test_the_link_names_the_organization_and_role_then_joins_and_switches(client
 
 def test_a_link_for_another_address_names_nothing(client, organization, owner):
     link = _invited(client, organization, owner, "grace@example.com")
-    signed_in(client, UserFactory(email="mallory@example.com"))
+    session_login(client, UserFactory(email="mallory@example.com"))
 
     page = client.get(link)
     accepted = client.post(link, follow=True)
@@ -465,7 +468,7 @@ def test_a_link_for_another_address_names_nothing(client, organization, owner):
 def test_an_unknown_or_revoked_link_is_explained(client, organization, owner):
     link = _invited(client, organization, owner, "grace@example.com")
     Invitation.objects.update(revoked_at=timezone.now())
-    signed_in(client, UserFactory(email="grace@example.com"))
+    session_login(client, UserFactory(email="grace@example.com"))
 
     for path in (link, "/invitations/not-a-token/"):
         page = client.get(path)
@@ -487,7 +490,7 @@ def test_the_link_asks_a_signed_out_visitor_to_sign_in_first(client, organizatio
 
 def test_a_new_key_is_shown_once_and_stored_as_a_digest(client, organization, member_of):
     admin = member_of(Role.ADMIN)
-    signed_in(client, admin.user)
+    session_login(client, admin.user)
 
     response = client.post(
         _page("api-key-list-page", organization), {"name": "CI", "scopes": ["read", "scans:write"], "expires_in": "30"}
@@ -509,7 +512,7 @@ def test_a_new_key_is_shown_once_and_stored_as_a_digest(client, organization, me
 
 
 def test_a_key_needs_a_scope(client, organization, owner):
-    response = signed_in(client, owner.user).post(_page("api-key-list-page", organization), {"name": "CI"})
+    response = session_login(client, owner.user).post(_page("api-key-list-page", organization), {"name": "CI"})
 
     assert response.status_code == 400
     assert "scopes" in response.context["form"].errors
@@ -522,7 +525,7 @@ def test_the_list_shows_this_organizations_live_keys_only(client, organization, 
     MembershipFactory(user=owner.user, organization=(elsewhere := OrganizationFactory()), role=Role.OWNER)
     ApiKeyFactory(organization=elsewhere, name="elsewhere")
 
-    response = signed_in(client, owner.user).get(_page("api-key-list-page", organization))
+    response = session_login(client, owner.user).get(_page("api-key-list-page", organization))
 
     assert list(response.context["keys"]) == [live]
 
@@ -530,7 +533,7 @@ def test_the_list_shows_this_organizations_live_keys_only(client, organization, 
 def test_an_admin_revokes_a_key(client, organization, member_of):
     api_key = ApiKeyFactory(organization=organization)
 
-    response = signed_in(client, member_of(Role.ADMIN).user).post(
+    response = session_login(client, member_of(Role.ADMIN).user).post(
         _page("api-key-revoke-page", organization, api_key.pk)
     )
 
@@ -543,7 +546,7 @@ def test_a_key_of_my_other_organization_cannot_be_revoked_through_this_one(clien
     other = MembershipFactory(user=owner.user, organization=OrganizationFactory(), role=Role.OWNER).organization
     theirs = ApiKeyFactory(organization=other)
 
-    response = signed_in(client, owner.user).post(_page("api-key-revoke-page", organization, theirs.pk))
+    response = session_login(client, owner.user).post(_page("api-key-revoke-page", organization, theirs.pk))
 
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -553,7 +556,7 @@ def test_a_key_of_my_other_organization_cannot_be_revoked_through_this_one(clien
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
 def test_members_and_viewers_have_no_key_pages(client, organization, member_of, role):
     api_key = ApiKeyFactory(organization=organization)
-    signed_in(client, member_of(role).user)
+    session_login(client, member_of(role).user)
 
     listing = client.get(_page("api-key-list-page", organization))
     creating = client.post(_page("api-key-list-page", organization), {"name": "x", "scopes": ["read"]})
@@ -623,7 +626,7 @@ def test_an_outsider_gets_404_on_every_page_with_an_id_and_changes_nothing(clien
     outsider = MembershipFactory(role=Role.OWNER)  # an owner, but of another organization
     counts = [model.objects.count() for model in (Organization, Membership, Invitation, ApiKey, Project)]
 
-    response = getattr(signed_in(client, outsider.user), method)(
+    response = getattr(session_login(client, outsider.user), method)(
         url, {"confirm": "acme", "role": "viewer", "name": "Renamed", "slug": "renamed", "email": "x@example.com"}
     )
 
@@ -637,12 +640,38 @@ def test_an_outsider_gets_404_on_every_page_with_an_id_and_changes_nothing(clien
     assert Organization.objects.get(pk=organization.pk).name == "Acme"
 
 
+# --- Lists cost a fixed number of queries ------------------------------------------------------------------
+
+
+def _more_rows(organization: Organization, user: User, count: int) -> None:
+    for _ in range(count):
+        MembershipFactory(organization=organization, role=Role.MEMBER)
+        InvitationFactory(organization=organization, invited_by=user)
+        ApiKeyFactory(organization=organization, created_by=user)
+        MembershipFactory(user=user, organization=OrganizationFactory(), role=Role.ADMIN)
+
+
+@pytest.mark.parametrize("name", ["member-list-page", "invitation-list-page", "api-key-list-page", "organization-list"])
+def test_a_list_page_costs_the_same_queries_for_one_row_or_many(client, organization, owner, name):
+    url = ORGANIZATIONS if name == "organization-list" else _page(name, organization)
+    session_login(client, owner.user)
+    _more_rows(organization, owner.user, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+
+    _more_rows(organization, owner.user, 6)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+
+    assert len(many) == len(few)
+
+
 # --- Admin and the demo ---------------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def operator(client) -> Client:
-    return signed_in(client, UserFactory(is_staff=True, is_superuser=True))
+    return session_login(client, UserFactory(is_staff=True, is_superuser=True))
 
 
 def test_the_admin_lists_organizations_with_their_member_count_and_finds_them(operator, organization, owner, member_of):

@@ -1,7 +1,9 @@
 """Project pages: the current organization's list, create, edit (the token stays write-only), delete, admin."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,8 +11,8 @@ from organizations.context_processors import SESSION_KEY
 from organizations.roles import Action, Role, role_allows
 from projects.models import Project
 from tests.accounts.factories import UserFactory
+from tests.accounts.mfa import session_login
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
-from tests.organizations.test_pages import signed_in
 from tests.projects.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +42,7 @@ def test_every_member_sees_the_current_organizations_projects_with_their_scores(
     fresh = ProjectFactory(organization=organization, name="web")
     ProjectFactory(name="not-ours")
 
-    response = signed_in(client, member_of(role).user).get(PROJECTS)
+    response = session_login(client, member_of(role).user).get(PROJECTS)
 
     assert response.status_code == 200
     assert response.context["rows"] == [(scanned, "high"), (fresh, "none")]
@@ -52,11 +54,25 @@ def test_every_member_sees_the_current_organizations_projects_with_their_scores(
     assert (_edit(scanned) in page) is role_allows(role, Action.PROJECTS_MANAGE)
 
 
+def test_the_list_costs_the_same_queries_for_one_project_or_many(client, organization, owner):
+    ProjectFactory(organization=organization)
+    session_login(client, owner.user)
+    with CaptureQueriesContext(connection) as few:
+        client.get(PROJECTS)
+
+    ProjectFactory.create_batch(8, organization=organization, last_risk_score=50)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(PROJECTS)
+
+    assert len(response.context["rows"]) == 9
+    assert len(many) == len(few)
+
+
 def test_the_list_follows_the_switcher(client, organization, owner):
     other = MembershipFactory(user=owner.user, organization=OrganizationFactory(name="Zeta"), role=Role.VIEWER)
     ProjectFactory(organization=organization, name="acme-app")
     ProjectFactory(organization=other.organization, name="zeta-app")
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     before = client.get(PROJECTS)
     client.post(reverse("organization-switch"), {"organization_id": other.organization.pk, "next": PROJECTS})
@@ -68,7 +84,7 @@ def test_the_list_follows_the_switcher(client, organization, owner):
 
 
 def test_someone_in_no_organization_is_pointed_to_create_one(client):
-    signed_in(client, UserFactory())
+    session_login(client, UserFactory())
 
     response = client.get(PROJECTS)
     creating = client.get(NEW)
@@ -83,7 +99,7 @@ def test_an_admin_creates_a_project_in_the_current_organization(client, organiza
     other = OrganizationFactory()
     admin = member_of(Role.ADMIN)
     MembershipFactory(user=admin.user, organization=other, role=Role.OWNER)
-    signed_in(client, admin.user)
+    session_login(client, admin.user)
     client.post(reverse("organization-switch"), {"organization_id": organization.pk, "next": PROJECTS})
 
     response = client.post(NEW, _form(github_token=TOKEN, description="Storefront", is_public="on"))
@@ -91,13 +107,17 @@ def test_an_admin_creates_a_project_in_the_current_organization(client, organiza
     assert response.status_code == 302
     project = Project.objects.get(name="web")
     assert project.organization == organization
-    assert (project.repo_url, project.description, project.is_public) == ("https://github.com/acme/web", "Storefront", True)
+    assert (project.repo_url, project.description, project.is_public) == (
+        "https://github.com/acme/web",
+        "Storefront",
+        True,
+    )
     assert project.github_token == TOKEN
 
 
 def test_a_refused_project_shows_why_on_the_form(client, organization, owner):
     ProjectFactory(organization=organization, name="web")
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     duplicate = client.post(NEW, _form())
     local_url = client.post(NEW, _form(name="other", repo_url="https://localhost/repo.git"))
@@ -114,7 +134,7 @@ def test_a_refused_project_shows_why_on_the_form(client, organization, owner):
 @pytest.mark.parametrize("role", [Role.MEMBER, Role.VIEWER])
 def test_members_and_viewers_cannot_create_edit_or_delete(client, organization, member_of, role):
     project = ProjectFactory(organization=organization, name="api")
-    signed_in(client, member_of(role).user)
+    session_login(client, member_of(role).user)
 
     responses = [
         client.get(NEW),
@@ -132,7 +152,7 @@ def test_members_and_viewers_cannot_create_edit_or_delete(client, organization, 
 
 def test_the_token_is_never_sent_back_and_an_empty_field_keeps_it(client, organization, owner):
     project = ProjectFactory(organization=organization, name="api", github_token=TOKEN)
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     page = client.get(_edit(project))
     saved = client.post(_edit(project), _form(name="api-v2", github_token=""))
@@ -148,7 +168,7 @@ def test_the_token_is_never_sent_back_and_an_empty_field_keeps_it(client, organi
 
 def test_a_new_token_replaces_the_old_and_the_token_can_be_removed(client, organization, owner):
     project = ProjectFactory(organization=organization, name="api", github_token=TOKEN)
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
 
     client.post(_edit(project), _form(name="api", github_token="ghp_newer"))
     project.refresh_from_db()
@@ -165,7 +185,7 @@ def test_a_refused_edit_keeps_the_project_and_its_name_on_the_page(client, organ
     ProjectFactory(organization=organization, name="web")
     project = ProjectFactory(organization=organization, name="api")
 
-    response = signed_in(client, owner.user).post(_edit(project), _form(name="web"))
+    response = session_login(client, owner.user).post(_edit(project), _form(name="web"))
 
     assert response.status_code == 400
     assert response.context["project"].name == "api"
@@ -175,7 +195,7 @@ def test_a_refused_edit_keeps_the_project_and_its_name_on_the_page(client, organ
 
 def test_deleting_asks_first_then_deletes(client, organization, member_of):
     project = ProjectFactory(organization=organization, name="api")
-    signed_in(client, member_of(Role.ADMIN).user)
+    session_login(client, member_of(Role.ADMIN).user)
 
     confirmation = client.get(_delete(project))
     assert Project.objects.filter(pk=project.pk).exists()
@@ -191,7 +211,7 @@ def test_deleting_asks_first_then_deletes(client, organization, member_of):
 def test_a_project_of_my_other_organization_is_edited_under_my_role_there(client, organization, owner):
     elsewhere = MembershipFactory(user=owner.user, organization=OrganizationFactory(), role=Role.VIEWER).organization
     theirs = ProjectFactory(organization=elsewhere)
-    signed_in(client, owner.user)
+    session_login(client, owner.user)
     session = client.session
     session[SESSION_KEY] = str(organization.pk)  # an owner here, but only a viewer where the project is
     session.save()
@@ -202,7 +222,7 @@ def test_a_project_of_my_other_organization_is_edited_under_my_role_there(client
 
 def test_the_admin_never_shows_the_token(organization):
     project = ProjectFactory(organization=organization, github_token=TOKEN)
-    operator = signed_in(Client(), UserFactory(is_staff=True, is_superuser=True))
+    operator = session_login(Client(), UserFactory(is_staff=True, is_superuser=True))
 
     listing = operator.get(reverse("admin:projects_project_changelist"), {"q": project.name})
     detail = operator.get(reverse("admin:projects_project_change", args=[project.pk]))
