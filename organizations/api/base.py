@@ -1,24 +1,35 @@
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from config.api.permissions import IsUserOrApiKey
-from organizations.access import organization_action_require
+from organizations.access import actor_can
 from organizations.models import Organization
 from organizations.roles import Action
+
+
+class RoleAllows(BasePermission):
+    """The role table's answer for the view's `required_actions[method]` in the object's organization."""
+
+    message = "Your role in this organization does not allow this."
+
+    def has_object_permission(self, request: Request, view: Any, obj: Organization) -> bool:
+        return actor_can(actor=request.user, organization=obj, action=view.required_actions[request.method])
 
 
 class TenantAPIView(GenericAPIView):
     """Base of every endpoint on organization-owned objects.
 
     `required_actions` maps each HTTP method to the role-table action it needs; `authorize()` checks it
-    against the organization of the object the view fetched through a `visible_to` selector (so an
-    outsider has already had a 404). The tenant-isolation tests read `required_actions` too.
+    (through `RoleAllows`) against the organization of the object the view fetched through a
+    `visible_to` selector, so an outsider has already had a 404. The tenant-isolation tests read
+    `required_actions` too.
     """
 
-    permission_classes = [IsUserOrApiKey]
+    permission_classes = [IsUserOrApiKey, RoleAllows]
     required_actions: ClassVar[dict[str, Action]] = {}
 
     def authorize(self, organization: Organization) -> None:
-        action = self.required_actions[self.request.method]
-        organization_action_require(actor=self.request.user, organization=organization, action=action)
+        self.check_object_permissions(self.request, organization)
