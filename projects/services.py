@@ -1,11 +1,10 @@
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import ValidationFailed
-from config.api.validation import model_check
+from config.api.validation import model_save
 from organizations.access import organization_action_require
 from organizations.models import Organization
 from organizations.roles import Action
@@ -17,15 +16,7 @@ if TYPE_CHECKING:
     from organizations.models import Actor
 
 EDITABLE_FIELDS = ("name", "description", "repo_type", "repo_url", "github_token", "is_public")
-
-
-def _save(project: Project) -> None:
-    model_check(project, validate_unique=False)
-    try:
-        with transaction.atomic():
-            project.save()
-    except IntegrityError:
-        raise ValidationFailed(errors={"name": ["A project with this name exists in the organization."]}) from None
+NAME_TAKEN = {"name": ["A project with this name exists in the organization."]}
 
 
 @transaction.atomic
@@ -34,7 +25,7 @@ def project_create(
 ) -> Project:
     organization_action_require(actor=actor, organization=organization, action=Action.PROJECTS_MANAGE)
     project = Project(organization=organization, **{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
-    _save(project)
+    model_save(project, conflict=NAME_TAKEN)
     audit_event_record(
         action=AuditEvent.Action.PROJECT_CREATED,
         user=actor,
@@ -51,7 +42,7 @@ def project_update(*, actor: "Actor", project: Project, request: "HttpRequest | 
     changed = [name for name in EDITABLE_FIELDS if name in fields]
     for name in changed:
         setattr(project, name, fields[name])
-    _save(project)
+    model_save(project, conflict=NAME_TAKEN)
     audit_event_record(
         action=AuditEvent.Action.PROJECT_UPDATED,
         user=actor,

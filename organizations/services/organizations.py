@@ -1,11 +1,11 @@
 from typing import TYPE_CHECKING, Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import ValidationFailed
-from config.api.validation import model_check
+from config.api.validation import model_save
 from organizations.access import organization_action_require
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
@@ -16,21 +16,13 @@ if TYPE_CHECKING:
     from organizations.models import Actor
 
 EDITABLE_FIELDS = ("name", "slug", "description", "industry", "country")
-
-
-def _save(organization: Organization) -> None:
-    try:
-        with transaction.atomic():
-            organization.save()
-    except IntegrityError:
-        raise ValidationFailed(errors={"slug": ["This slug is taken."]}) from None
+SLUG_TAKEN = {"slug": ["This slug is taken."]}
 
 
 @transaction.atomic
 def organization_create(*, created_by: User, request: "HttpRequest | None" = None, **fields: Any) -> Organization:
     organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
-    model_check(organization)
-    _save(organization)
+    model_save(organization, conflict=SLUG_TAKEN, validate_unique=True)
     Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
     organization.member_count = 1
     audit_event_record(
@@ -47,8 +39,7 @@ def organization_update(
     changed = [name for name in EDITABLE_FIELDS if name in fields]
     for name in changed:
         setattr(organization, name, fields[name])
-    model_check(organization)
-    _save(organization)
+    model_save(organization, conflict=SLUG_TAKEN, validate_unique=True)
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_UPDATED,
         user=actor,
