@@ -1,4 +1,5 @@
 import logging
+from functools import cache
 from typing import Any
 
 import redis
@@ -34,12 +35,17 @@ def _database_state() -> str:
         return "disconnected"
 
 
+@cache
+def _redis_client(url: str) -> redis.Redis:
+    # One client (and connection pool) per process: connecting anew would cost more than the check.
+    return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+
+
 def _redis_state() -> str:
     if not settings.REDIS_URL:
         return "not_configured"
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
-        client.ping()
+        _redis_client(settings.REDIS_URL).ping()
         return "connected"
     except redis.RedisError:
         logger.warning("Health check: Redis unreachable")

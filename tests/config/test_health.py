@@ -34,10 +34,17 @@ def test_health_with_redis_unreachable_is_503(client):
     assert response.json()["status"] == "unhealthy"
 
 
+def _disconnect() -> None:
+    """Close the connection and, on PostgreSQL, the pool it came from: the next query connects anew."""
+    connection.close()
+    if getattr(connection, "pool", None) is not None:
+        connection.close_pool()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_health_with_the_database_down_is_503(client):
     original = dict(connection.settings_dict)
-    connection.close()
+    _disconnect()
     # Point the live connection at nothing: a real connection failure, not a mock.
     if connection.vendor == "sqlite":
         connection.settings_dict["NAME"] = "/nonexistent-dir/bastion.sqlite3"
@@ -46,7 +53,7 @@ def test_health_with_the_database_down_is_503(client):
     try:
         response = client.get("/health")
     finally:
-        connection.close()
+        _disconnect()
         connection.settings_dict.clear()
         connection.settings_dict.update(original)
 
