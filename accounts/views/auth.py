@@ -61,7 +61,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
         else:
             token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
             messages.success(request, "Your account is created. Now protect it with a second factor.")
-            return enrollment_redirect(request, token=token)
+            return enrollment_redirect(request, token=token, next_url=_after_login_url(request))
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -12,14 +12,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, TOTPDevice, User
 from organizations.context_processors import SESSION_KEY
 from organizations.demo import demo_organization_ensure
 from organizations.models import ApiKey, Invitation, Membership, Organization
 from organizations.roles import Action, Role, role_allows
 from projects.models import Project
 from tests.accounts.factories import UserFactory
-from tests.accounts.mfa import session_login
+from tests.accounts.mfa import session_login, totp_code
 from tests.organizations.factories import ApiKeyFactory, InvitationFactory, MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
@@ -726,3 +726,23 @@ def test_the_demo_organization_is_made_once_with_the_demo_user_as_owner(user):
     assert Membership.objects.get(organization=organization, user=user).role == Role.OWNER
     assert (project.name, project.repo_url) == ("demo-app", "https://github.com/example/demo-app")
     assert Project.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_someone_invited_without_an_account_signs_up_and_lands_back_on_the_invitation(client, organization):
+    invitation_page = reverse("invitation-accept-page", args=["some-token"])
+
+    sign_in = client.get(invitation_page)
+    login_page = client.get(sign_in.url)
+    register_url = f"{reverse('register')}?next={invitation_page}"
+    registered = client.post(
+        register_url,
+        {"email": "new@example.com", "username": "newcomer", "password": "Vault-Lantern-47!"},
+    )
+    enrollment = client.get(registered.url)
+    device = TOTPDevice.objects.get(user__email="new@example.com")
+    finished = client.post(registered.url, {"action": "confirm", "code": totp_code(device)})
+
+    assert f'href="{register_url}"' in login_page.content.decode()
+    assert enrollment.status_code == 200
+    assert f'href="{invitation_page}"' in finished.content.decode()
