@@ -8,16 +8,27 @@ import hashlib
 import uuid
 from typing import Any
 
+from django.core.cache import cache
 from rest_framework_simplejwt import tokens
+from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import User
 
+REVOKED_FAMILY_PREFIX = "revoked-token-family:"
+
 
 def family_prefix(family: str) -> str:
     return f"family={family} "
+
+
+def family_of(record_text: str) -> str | None:
+    """The family a recorded token belongs to, read back from what `_record_text` wrote."""
+    if not record_text.startswith("family="):
+        return None
+    return record_text.removeprefix("family=").split(" ", 1)[0]
 
 
 class _DigestRecordMixin:
@@ -47,8 +58,24 @@ class _DigestRecordMixin:
         return record
 
 
+def family_revoked_mark(family: str) -> None:
+    """Remember for an access token's lifetime that a login's family is revoked.
+
+    Refresh tokens are revoked in the database; the access tokens already handed out in that family
+    are refused through this mark until they would have expired anyway.
+    """
+    lifetime = int(api_settings.ACCESS_TOKEN_LIFETIME.total_seconds())
+    cache.set(f"{REVOKED_FAMILY_PREFIX}{family}", True, timeout=lifetime)
+
+
 class AccessToken(_DigestRecordMixin, tokens.BlacklistMixin, tokens.AccessToken):
-    """An access token that can be revoked before it expires (logout checks its jti)."""
+    """An access token that can be revoked before it expires: by its jti (logout) or its login's family."""
+
+    def check_blacklist(self) -> None:
+        super().check_blacklist()
+        family = self.payload.get("fam")
+        if family and cache.get(f"{REVOKED_FAMILY_PREFIX}{family}"):
+            raise TokenError("Token is blacklisted")
 
 
 class RefreshToken(_DigestRecordMixin, tokens.RefreshToken):

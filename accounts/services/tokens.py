@@ -12,7 +12,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
-from accounts.tokens import AccessToken, RefreshToken, family_prefix
+from accounts.tokens import AccessToken, RefreshToken, family_of, family_prefix, family_revoked_mark
 from config.api.exceptions import InvalidToken, TokenExpired
 
 
@@ -58,6 +58,7 @@ def _revoke(outstanding: QuerySet[OutstandingToken]) -> int:
 def _family_revoke(family: str | None) -> int:
     if not family:
         return 0
+    family_revoked_mark(family)
     return _revoke(OutstandingToken.objects.filter(token__startswith=family_prefix(family)))
 
 
@@ -97,7 +98,11 @@ def auth_logout(*, user: User, access_token: AccessToken, refresh_token: str | N
 
 
 def user_tokens_revoke(*, user: User) -> int:
-    """Revoke every refresh token the user holds (password change, reset, account lock)."""
+    """Revoke every token the user holds, refresh and access alike (password change, reset, account lock)."""
+    live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True, expires_at__gt=timezone.now())
+    for family in {family_of(record.token) for record in live}:
+        if family:
+            family_revoked_mark(family)
     return _revoke(OutstandingToken.objects.filter(user=user))
 
 

@@ -329,6 +329,17 @@ def test_changing_the_password_revokes_the_access_token_in_hand_and_every_refres
 
 
 @pytest.mark.django_db
+def test_changing_the_password_signs_out_every_other_login_at_once(auth_client, user, api_client):
+    other_login = token_pair_issue(user=user)
+
+    response = auth_client.post(CHANGE, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}, format="json")
+
+    assert response.status_code == 200
+    other = api_client.get(ME, HTTP_AUTHORIZATION=f"Bearer {other_login.access_token}")
+    assert other.status_code == 401
+
+
+@pytest.mark.django_db
 def test_changing_the_password_also_kills_a_pending_reset_link(
     auth_client, api_client, user, django_capture_on_commit_callbacks
 ):

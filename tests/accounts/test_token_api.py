@@ -91,7 +91,11 @@ def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(api_client, en
     assert api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json").status_code == 401
     successor = api_client.post(REFRESH, {"refresh_token": rotated["refresh_token"]}, format="json")
     assert successor.status_code == 401
+    # ...and so do the access tokens already handed out in that login...
+    assert _bearer(rotated["access_token"]).get(ME).status_code == 401
+    assert _bearer(tokens.access_token).get(ME).status_code == 401
     # ...while the same user's other, unrelated login keeps working.
+    assert _bearer(other_login["access_token"]).get(ME).status_code == 200
     other = api_client.post(REFRESH, {"refresh_token": other_login["refresh_token"]}, format="json")
     assert other.status_code == 200
 
@@ -142,12 +146,13 @@ def test_logout_revokes_the_access_token_at_once_and_the_refresh_token(api_clien
 
 
 @pytest.mark.django_db
-def test_logout_with_only_the_access_token_still_ends_that_login(api_client, tokens):
+def test_logout_with_only_the_access_token_ends_that_login_everywhere(api_client, tokens):
+    later = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json").json()  # same login
+
     assert _bearer(tokens.access_token).post(LOGOUT, {}, format="json").status_code == 204
 
-    refreshed = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json")
-
-    assert refreshed.status_code == 401
+    assert _bearer(later["access_token"]).get(ME).status_code == 401
+    assert api_client.post(REFRESH, {"refresh_token": later["refresh_token"]}, format="json").status_code == 401
 
 
 @pytest.mark.django_db
