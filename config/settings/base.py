@@ -264,6 +264,9 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 # Projects: repository URLs on private or loopback addresses only when an operator allows them.
 ALLOW_PRIVATE_REPO_URLS = env_bool("ALLOW_PRIVATE_REPO_URLS", False)
 
+# `manage.py demo` (an account with a published password) is refused unless a settings module allows it.
+DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
+
 # --- API ------------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES

@@ -13,3 +13,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Files come from the finders here; only production collects them into STATIC_ROOT.
 STATIC_ROOT = None
+
+# `manage.py demo` creates an account with a published password: development and tests only.
+DEMO_DATA_ALLOWED = True

@@ -22,3 +22,6 @@ STATIC_ROOT = None
 
 # The API speaks JSON; tests post JSON unless they say otherwise.
 REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}
+
+# `manage.py demo` creates an account with a published password: development and tests only.
+DEMO_DATA_ALLOWED = True

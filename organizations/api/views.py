@@ -18,6 +18,7 @@ from organizations.api.serializers import (
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
 )
+from organizations.models import Membership, Organization
 from organizations.roles import Action
 from organizations.services import invitations, members, organizations
 
@@ -59,7 +60,7 @@ class OrganizationDetailView(TenantAPIView):
         "DELETE": Action.ORGANIZATION_DELETE,
     }
 
-    def _organization(self, organization_id: UUID):  # noqa: ANN202
+    def _organization(self, organization_id: UUID) -> Organization:
         organization = selectors.organization_get(actor=self.request.user, organization_id=organization_id)
         self.authorize(organization)
         return organization
@@ -131,7 +132,7 @@ class MemberListView(TenantAPIView, generics.ListAPIView):
 class MemberDetailView(TenantAPIView):
     required_actions = {"PATCH": Action.MEMBERS_MANAGE, "DELETE": Action.MEMBERS_MANAGE}
 
-    def _membership(self, organization_id: UUID, membership_id: UUID):  # noqa: ANN202
+    def _membership(self, organization_id: UUID, membership_id: UUID) -> Membership:
         organization = selectors.organization_get(actor=self.request.user, organization_id=organization_id)
         membership = selectors.membership_get(
             actor=self.request.user, organization=organization, membership_id=membership_id
@@ -168,7 +169,7 @@ class InvitationListCreateView(TenantAPIView, generics.ListAPIView):
     required_actions = {"GET": Action.INVITATIONS_MANAGE, "POST": Action.INVITATIONS_MANAGE}
     serializer_class = InvitationOutputSerializer
 
-    def _organization(self):  # noqa: ANN202
+    def _organization(self) -> Organization:
         organization = selectors.organization_get(
             actor=self.request.user, organization_id=self.kwargs["organization_id"]
         )

@@ -126,3 +126,10 @@ def test_the_test_run_uses_the_configured_database():
     expected = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite3"
 
     assert settings.DATABASES["default"]["ENGINE"].endswith(expected)
+
+
+def test_production_refuses_to_create_the_demo_account():
+    result = _manage("demo", env=PROD_ENV)
+
+    assert result.returncode != 0
+    assert "development only" in result.stderr

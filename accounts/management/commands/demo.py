@@ -1,7 +1,8 @@
 from base64 import b32decode
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django_otp.oath import TOTP
 
@@ -13,7 +14,7 @@ from organizations.demo import demo_organization_ensure
 DEMO_EMAIL = "demo@bastion.local"
 DEMO_USERNAME = "demo"
 # A local-only demo account: its password and its authenticator key are printed on every start by design.
-DEMO_PASSWORD = "Bastion-Demo-2026!"  # noqa: S105
+DEMO_PASSWORD = "Bastion-Demo-2026!"  # noqa: S105 -- a local demo account whose password is printed on purpose
 DEMO_TOTP_SECRET = "BASTIONDEMOTOTPSECRETFORLOCALUSE"  # base32, 20 bytes
 DEMO_DEVICE_NAME = "Demo authenticator"
 
@@ -41,6 +42,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            # Its password and authenticator key are public: such an account must never reach production.
+            raise CommandError("The demo account is for development only (set DEMO_DATA_ALLOWED=true to force it).")
         user = User.objects.filter(email=DEMO_EMAIL).first()
         if user is None:
             user = user_register(
