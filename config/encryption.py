@@ -15,6 +15,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 
+def secret_digest(secret: str) -> str:
+    """How bearer secrets Bastion hands out (reset, invitation, sign-in tokens, API keys) are stored.
+
+    They are random with 256 bits of entropy, so a plain SHA-256 cannot be reversed or guessed; a slow
+    password hash would only slow down every request that presents one.
+    """
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def derived_key(secret: str) -> str:
     """A Fernet key derived from another secret (the embedded default only; production sets its own)."""
     return base64.urlsafe_b64encode(hashlib.sha256(f"bastion-field-encryption:{secret}".encode()).digest()).decode()

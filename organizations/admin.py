@@ -3,11 +3,9 @@
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.utils import timezone
 
-from accounts.models import AuditEvent
-from accounts.services.audit import audit_event_record
 from organizations.models import ApiKey, Invitation, Membership, Organization
+from organizations.services.api_keys import api_keys_revoke_by_operator
 
 
 class MembershipInline(admin.TabularInline):
@@ -104,16 +102,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected API keys")
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        # An operator belongs to no organization, so api_key_revoke's role check would refuse them;
-        # the revocation is recorded in the audit log all the same.
-        live = list(queryset.filter(revoked_at__isnull=True).select_related("organization"))
-        ApiKey.objects.filter(pk__in=[key.pk for key in live]).update(revoked_at=timezone.now())
-        for key in live:
-            audit_event_record(
-                action=AuditEvent.Action.API_KEY_REVOKED,
-                user=request.user,
-                organization=key.organization,
-                request=request,
-                data={"api_key": key.prefix, "by": "operator"},
-            )
-        self.message_user(request, f"Revoked {len(live)} API key(s).", messages.SUCCESS)
+        count = api_keys_revoke_by_operator(operator=request.user, api_keys=queryset, request=request)
+        self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)

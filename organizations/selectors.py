@@ -1,10 +1,10 @@
-import hashlib
 from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import Count, QuerySet
 
 from config.api.exceptions import ResourceNotFound
+from config.encryption import secret_digest
 from organizations.models import ApiKey, Invitation, Membership, Organization
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def invitation_get(*, actor: "Actor", organization: Organization, invitation_id:
 def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
     """The pending invitation an emailed token opens for this person; None when it opens nothing for them."""
     # The same digest invitation_create stores; the token itself is never kept.
-    digest = hashlib.sha256(token.encode()).hexdigest()
+    digest = secret_digest(token)
     invitation = Invitation.objects.select_related("organization", "invited_by").filter(digest=digest).first()
     if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():
         return None

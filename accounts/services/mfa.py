@@ -5,7 +5,6 @@ single-use `mfa_token` (or, for an account with no factor yet, an `enrollment_to
 `mfa_login_verify` turns that into a signed-in user.
 """
 
-import hashlib
 import re
 import secrets
 from base64 import b32encode
@@ -38,6 +37,7 @@ from accounts.models import (
 from accounts.notifications import security_notice_email_send
 from accounts.services.audit import audit_event_record, request_client_ip
 from config.api.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
+from config.encryption import secret_digest
 
 ENROLL_LIFETIME = timedelta(minutes=30)
 LOGIN_LIFETIME = timedelta(minutes=5)
@@ -59,23 +59,21 @@ class LastDeviceError(BastionError):
     default_detail = "This is your last second factor: add another before removing it."
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 # --- Challenges (enrollment_token, mfa_token) -----------------------------------------------------
 
 
 def mfa_challenge_issue(*, user: User, purpose: str) -> str:
     token = secrets.token_urlsafe(32)
     lifetime = ENROLL_LIFETIME if purpose == MFAChallenge.Purpose.ENROLL else LOGIN_LIFETIME
-    MFAChallenge.objects.create(user=user, purpose=purpose, digest=_digest(token), expires_at=timezone.now() + lifetime)
+    MFAChallenge.objects.create(
+        user=user, purpose=purpose, digest=secret_digest(token), expires_at=timezone.now() + lifetime
+    )
     return token
 
 
 def mfa_challenge_get(*, token: str, purpose: str, for_update: bool = False) -> MFAChallenge:
     """The live challenge a token stands for. Unknown, expired, used and exhausted look the same."""
-    challenges = MFAChallenge.objects.select_related("user").filter(digest=_digest(token), purpose=purpose)
+    challenges = MFAChallenge.objects.select_related("user").filter(digest=secret_digest(token), purpose=purpose)
     challenge = (challenges.select_for_update(of=("self",)) if for_update else challenges).first()
     if challenge is None or challenge.used_at or challenge.expires_at <= timezone.now() or not challenge.user.is_active:
         raise MFAChallengeInvalid()

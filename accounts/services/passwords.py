@@ -3,7 +3,6 @@
 Both end in `_password_set`, which also revokes every refresh token and records the audit trail.
 """
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -27,6 +26,7 @@ from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
 from accounts.tokens import AccessToken
 from config.api.exceptions import BastionError, RateLimitExceeded, ValidationFailed
+from config.encryption import secret_digest
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 # Per address typed and per client: enough for a lost email, too few to flood someone's inbox.
@@ -47,10 +47,6 @@ class WrongPassword(BastionError):
     status_code = 400
     error_code = "INVALID_CREDENTIALS"
     default_detail = "The current password is wrong."
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _new_password_check(*, password: str, user: User) -> None:
@@ -116,7 +112,7 @@ def password_reset_token_issue(*, user: User, token_id: str | None = None) -> st
     _reset_tokens_retire(user=user, now=now)
     secret = secrets.token_urlsafe(32)
     token = PasswordResetToken(
-        id=token_id or uuid.uuid4(), user=user, digest=_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
+        id=token_id or uuid.uuid4(), user=user, digest=secret_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
     )
     token.full_clean()
     token.save()
@@ -170,7 +166,7 @@ def _token_verified(raw: str) -> PasswordResetToken | None:
     token = tokens.filter(pk=token_id).first()
     if token is None or not token.is_usable():
         return None
-    if not hmac.compare_digest(token.digest, _digest(match[2])):
+    if not hmac.compare_digest(token.digest, secret_digest(match[2])):
         # Counted in SQL: requests guessing in parallel cannot overwrite each other's count.
         PasswordResetToken.objects.filter(pk=token.pk).update(failed_attempts=F("failed_attempts") + 1)
         return None

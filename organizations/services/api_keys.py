@@ -1,6 +1,5 @@
 """Organization API keys: shown once, stored as a digest, limited to scopes, revocable."""
 
-import hashlib
 import secrets
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -12,21 +11,19 @@ from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import ValidationFailed
 from config.api.validation import model_check
+from config.encryption import secret_digest
 from organizations.access import organization_action_require
 from organizations.models import ApiKey, Organization
 from organizations.roles import Action
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.http import HttpRequest
 
     from organizations.models import Actor
 
 # Recording every use would write on every request; once a minute is enough to answer "is it used?".
 LAST_USED_GRANULARITY_SECONDS = 60
-
-
-def _digest(raw_key: str) -> str:
-    return hashlib.sha256(raw_key.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -48,7 +45,7 @@ def api_key_create(
         organization=organization,
         name=name,
         prefix=raw_key[:12],
-        digest=_digest(raw_key),
+        digest=secret_digest(raw_key),
         scopes=sorted(set(scopes)),
         expires_at=expires_at,
         created_by=None if getattr(actor, "is_api_key", False) else actor,
@@ -65,8 +62,7 @@ def api_key_create(
     return api_key, raw_key
 
 
-def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None" = None) -> None:
-    organization_action_require(actor=actor, organization=api_key.organization, action=Action.API_KEYS_MANAGE)
+def _api_key_revoked(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None", **data: str) -> None:
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
     audit_event_record(
@@ -74,13 +70,29 @@ def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | N
         user=actor,
         organization=api_key.organization,
         request=request,
-        data={"api_key": api_key.prefix},
+        data={"api_key": api_key.prefix, **data},
     )
+
+
+def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None" = None) -> None:
+    organization_action_require(actor=actor, organization=api_key.organization, action=Action.API_KEYS_MANAGE)
+    _api_key_revoked(actor=actor, api_key=api_key, request=request)
+
+
+@transaction.atomic
+def api_keys_revoke_by_operator(
+    *, operator: "Actor", api_keys: "QuerySet[ApiKey]", request: "HttpRequest | None" = None
+) -> int:
+    """Django admin: operators belong to no organization, so staff status, not the role table, lets them."""
+    live = list(api_keys.filter(revoked_at__isnull=True).select_related("organization"))
+    for api_key in live:
+        _api_key_revoked(actor=operator, api_key=api_key, request=request, by="operator")
+    return len(live)
 
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     """The usable key a raw secret stands for, recording its use; None for unknown, expired or revoked."""
-    api_key = ApiKey.objects.select_related("organization").filter(digest=_digest(raw_key)).first()
+    api_key = ApiKey.objects.select_related("organization").filter(digest=secret_digest(raw_key)).first()
     if api_key is None or not api_key.is_usable:
         return None
     now = timezone.now()

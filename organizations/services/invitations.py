@@ -1,6 +1,5 @@
 """Inviting people by email: the token is emailed once, stored as a digest, bound to that address."""
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
@@ -14,6 +13,7 @@ from django.utils import timezone
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import InsufficientPermissions
+from config.encryption import secret_digest
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import AlreadyMember, InvitationInvalid
 from organizations.models import Invitation, Membership, Organization
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
     from organizations.models import Actor
 
 INVITATION_LIFETIME = timedelta(days=7)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def invitation_create(
@@ -57,7 +53,7 @@ def invitation_create(
             organization=organization,
             email=email,
             role=role,
-            digest=_digest(token),
+            digest=secret_digest(token),
             invited_by=None if getattr(actor, "is_api_key", False) else actor,
             expires_at=timezone.now() + INVITATION_LIFETIME,
         )
@@ -85,7 +81,7 @@ def invitation_accept(*, user: User, token: str, request: "HttpRequest | None" =
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("organization")
-        .filter(digest=_digest(token))
+        .filter(digest=secret_digest(token))
         .first()
     )
     if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():

@@ -18,6 +18,7 @@ from accounts.models import AuditEvent, MFAChallenge
 from accounts.services import mfa
 from accounts.services.tokens import token_pair_issue
 from config.api.exceptions import ResourceNotFound
+from config.encryption import secret_digest
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import enrolled_user
 from tests.accounts.soft_authenticator import SoftAuthenticator, b64url, b64url_decode
@@ -68,7 +69,7 @@ def _options(token: str) -> dict:
 
 
 def _challenge(token: str) -> MFAChallenge:
-    return MFAChallenge.objects.get(digest=mfa._digest(token))
+    return MFAChallenge.objects.get(digest=secret_digest(token))
 
 
 def _refused_once(response, token: str) -> None:
