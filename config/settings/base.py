@@ -107,7 +107,19 @@ DATABASES = {
     if DATABASE_URL
     else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A web server writes from several threads at once: WAL lets reads go on during a write, the
+    # busy timeout makes a second writer wait instead of failing with "database is locked", and
+    # IMMEDIATE transactions take the write lock at BEGIN, so a check-then-write inside
+    # `transaction.atomic` is serialized (SQLite has no SELECT ... FOR UPDATE).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Under ASGI each request's sync code runs in a thread of its own, so per-thread persistent
     # connections would mean a new connection per request; psycopg's pool keeps them warm instead.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
