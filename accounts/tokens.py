@@ -31,9 +31,47 @@ def family_of(record_text: str) -> str | None:
     return record_text.removeprefix("family=").split(" ", 1)[0]
 
 
+def _is_timestamp(value: Any) -> bool:
+    # Bounded, so a signed `exp` of 1e308 cannot overflow the datetime it is turned into.
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 10**11
+
+
+def _is_uuid(value: Any) -> bool:
+    try:
+        uuid.UUID(value)
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return True
+
+
+def claims_check(payload: Any, *, token_type: str) -> None:
+    """Refuse a signed claim set Bastion did not write, before any claim is read.
+
+    A valid signature says who wrote the token, not that every claim has the shape the code after
+    this expects; a missing `jti` or a string `exp` would otherwise surface as a 500.
+    """
+    well_formed = (
+        isinstance(payload, dict)
+        and payload.get(api_settings.TOKEN_TYPE_CLAIM) == token_type
+        and isinstance(payload.get(api_settings.JTI_CLAIM), str)
+        and bool(payload[api_settings.JTI_CLAIM])
+        and _is_uuid(payload.get(api_settings.USER_ID_CLAIM))
+        and _is_timestamp(payload.get("exp"))
+        and ("iat" not in payload or _is_timestamp(payload["iat"]))
+        and ("fam" not in payload or (isinstance(payload["fam"], str) and bool(payload["fam"])))
+    )
+    if not well_formed:
+        raise TokenError("Token has a malformed claim set")
+
+
 class _DigestRecordMixin:
     payload: dict[str, Any]
     current_time: Any
+    token_type: str
+
+    def verify(self) -> None:
+        claims_check(self.payload, token_type=self.token_type)
+        super().verify()  # type: ignore[misc]
 
     def _record_text(self) -> str:
         # The family prefix lets reuse detection find every token of one login in one query.

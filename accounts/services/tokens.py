@@ -6,13 +6,20 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenBackendExpiredToken, TokenError
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
-from accounts.tokens import AccessToken, RefreshToken, family_of, family_prefix, family_revoked_mark
+from accounts.tokens import (
+    AccessToken,
+    RefreshToken,
+    claims_check,
+    family_of,
+    family_prefix,
+    family_revoked_mark,
+)
 from config.api.exceptions import InvalidToken, TokenExpired
 
 
@@ -44,8 +51,10 @@ def _refresh_payload(raw: str) -> dict[str, Any]:
         raise TokenExpired("The refresh token has expired.") from None
     except TokenBackendError:
         raise InvalidToken("The refresh token is invalid.") from None
-    if payload.get(api_settings.TOKEN_TYPE_CLAIM) != "refresh" or not payload.get(api_settings.JTI_CLAIM):
-        raise InvalidToken("The refresh token is invalid.")
+    try:
+        claims_check(payload, token_type="refresh")
+    except TokenError:
+        raise InvalidToken("The refresh token is invalid.") from None
     return payload
 
 

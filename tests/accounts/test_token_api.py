@@ -253,3 +253,48 @@ def test_malformed_authorization_headers_are_refused(header):
 
     assert response.status_code == 401
     assert response.json()["error_code"] in {"INVALID_TOKEN", "NOT_AUTHENTICATED"}
+
+
+_DROP = object()
+MALFORMED_CLAIMS = {
+    "no jti": {"jti": _DROP},
+    "jti a number": {"jti": 42},
+    "empty jti": {"jti": ""},
+    "no sub": {"sub": _DROP},
+    "sub not a uuid": {"sub": "admin"},
+    "sub a list": {"sub": ["x"]},
+    "exp a string": {"exp": "tomorrow"},
+    "exp too far": {"exp": 1e308},
+    "no exp": {"exp": _DROP},
+    "fam a number": {"fam": 7},
+    "no token_type": {"token_type": _DROP},
+    "wrong token_type": {"token_type": "sliding"},
+}
+
+
+def _malformed(user, token_type: str, overrides: dict) -> str:
+    claims = _claims(user, token_type=token_type, fam="a" * 32)
+    for name, value in overrides.items():
+        if value is _DROP:
+            claims.pop(name)
+        else:
+            claims[name] = value
+    return _forge(claims, settings.SIMPLE_JWT["SIGNING_KEY"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("overrides", MALFORMED_CLAIMS.values(), ids=MALFORMED_CLAIMS.keys())
+def test_a_signed_access_token_with_a_malformed_claim_set_is_refused(user, overrides):
+    response = _bearer(_malformed(user, "access", overrides)).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "INVALID_TOKEN"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("overrides", MALFORMED_CLAIMS.values(), ids=MALFORMED_CLAIMS.keys())
+def test_a_signed_refresh_token_with_a_malformed_claim_set_is_refused(api_client, user, overrides):
+    response = api_client.post(REFRESH, {"refresh_token": _malformed(user, "refresh", overrides)}, format="json")
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "INVALID_TOKEN"
