@@ -65,6 +65,7 @@ class ConfirmOutputSerializer(serializers.Serializer):
 
 
 class LoginMFAInputSerializer(serializers.Serializer):
+    required_one_of = ("code", "recovery_code")
     mfa_token = StrictCharField(max_length=128)
     code = StrictCharField(max_length=16, required=False, default="")
     recovery_code = StrictCharField(max_length=32, required=False, default="")

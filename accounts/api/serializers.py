@@ -1,10 +1,16 @@
 from typing import Any
 
+from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from rest_framework import serializers
 
 from accounts.models import User
 from accounts.services.mfa import user_devices
 from config.api.fields import StrictCharField, StrictEmailField
+
+# The schema states the length rule of AUTH_PASSWORD_VALIDATORS; the other rules stay in the validators.
+PASSWORD_MIN_LENGTH = next(
+    (v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)), 1
+)
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -38,10 +44,11 @@ class RegisterInputSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     username = StrictCharField(max_length=150)
     full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
-    password = StrictCharField(max_length=128, write_only=True, trim_whitespace=False)
+    password = StrictCharField(min_length=PASSWORD_MIN_LENGTH, max_length=128, write_only=True, trim_whitespace=False)
 
 
 class LoginInputSerializer(serializers.Serializer):
+    required_any_of = ("email", "username")
     email = StrictCharField(max_length=254, required=False, help_text="Email address (or use `username`).")
     username = StrictCharField(max_length=254, required=False, help_text="Username (or use `email`).")
     password = StrictCharField(max_length=128, trim_whitespace=False)

@@ -2,19 +2,57 @@ from collections import OrderedDict
 from typing import Any
 
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
+
+from config.api.exceptions import ValidationFailed
 
 
 class SkipLimitPagination(LimitOffsetPagination):
-    """PRODUCT.md's list shape: `{items, total, skip, limit}` driven by `?skip=&limit=`."""
+    """PRODUCT.md's list shape: `{items, total, skip, limit}` driven by `?skip=&limit=`.
+
+    A value out of range is refused (422 naming the parameter), never quietly replaced: a client
+    asking for page 5000 of 100 must learn that it did not get what it asked for.
+    """
 
     offset_query_param = "skip"
     limit_query_param = "limit"
     default_limit = 20
     max_limit = 100
 
+    def _bounded(self, request: Request, name: str, *, default: int, minimum: int, maximum: int | None) -> int:
+        raw = request.query_params.get(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw, 10)
+        except ValueError:
+            value = None
+        if value is None or value < minimum or (maximum is not None and value > maximum):
+            bounds = f"from {minimum} to {maximum}" if maximum is not None else f"of {minimum} or more"
+            raise ValidationFailed(errors={name: [f"Give a whole number {bounds}."]})
+        return value
+
+    def get_limit(self, request: Request) -> int:
+        return self._bounded(
+            request, self.limit_query_param, default=self.default_limit, minimum=1, maximum=self.max_limit
+        )
+
+    def get_offset(self, request: Request) -> int:
+        return self._bounded(request, self.offset_query_param, default=0, minimum=0, maximum=None)
+
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(OrderedDict(items=data, total=self.count, skip=self.offset, limit=self.limit))
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit, "default": self.default_limit},
+            self.offset_query_param: {"minimum": 0, "default": 0},
+        }
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"].update(bounds[parameter["name"]])
+        return parameters
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -24,6 +62,6 @@ class SkipLimitPagination(LimitOffsetPagination):
                 "items": schema,
                 "total": {"type": "integer", "minimum": 0},
                 "skip": {"type": "integer", "minimum": 0},
-                "limit": {"type": "integer", "minimum": 1},
+                "limit": {"type": "integer", "minimum": 1, "maximum": self.max_limit},
             },
         }

@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import AllowAny
 
+from config.api.exceptions import BastionError
 from config.api.permissions import IsUser
 from config.api.serializers import ErrorSerializer
 
@@ -24,9 +25,23 @@ _ERRORS = {
 
 
 class BastionAutoSchema(AutoSchema):
+    """Adds what drf-spectacular cannot see on its own.
+
+    - A view's `domain_errors = {"DELETE": (LastOwnerError, ...)}`: the BastionErrors its service
+      raises beyond bad fields, documented with their status and `error_code`.
+    - A serializer's `required_one_of` / `required_any_of = ("a", "b")`: exactly one, or at least
+      one, of those fields must be given (its `validate` enforces it; the schema says it).
+    """
+
+    def _domain_errors(self) -> tuple[type[BastionError], ...]:
+        return tuple(getattr(self.view, "domain_errors", {}).get(self.method, ()))
+
+    def _has_body(self) -> bool:
+        return self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None
+
     def _error_statuses(self) -> set[int]:
         statuses = {500}
-        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
+        if self._has_body():
             statuses |= {400, 413, 415, 422}
         permissions = self.view.get_permissions()
         if any(not isinstance(p, AllowAny) for p in permissions):
@@ -38,12 +53,29 @@ class BastionAutoSchema(AutoSchema):
             statuses.add(404)
         if self.view.get_throttles():
             statuses.add(429)
+        statuses |= {error.status_code for error in self._domain_errors()}
         return statuses | set(getattr(self.view, "extra_error_statuses", ()))
+
+    def _error_description(self, status: int) -> str:
+        codes = {error.error_code for error in self._domain_errors() if error.status_code == status}
+        if codes and status == 422 and self._has_body():
+            codes.add("VALIDATION_ERROR")
+        if not codes:
+            return _ERRORS[status]
+        return f"{_ERRORS[status]} Here: {', '.join(f'`{code}`' for code in sorted(codes))}."
+
+    def _map_serializer(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
+        mapped = super()._map_serializer(serializer, direction, bypass_extensions)
+        for keyword, attribute in (("oneOf", "required_one_of"), ("anyOf", "required_any_of")):
+            fields = getattr(serializer, attribute, ())
+            if fields:
+                mapped[keyword] = [{"required": [field]} for field in fields]
+        return mapped
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in sorted(self._error_statuses()):
             if str(status) not in responses:
-                response = OpenApiResponse(ErrorSerializer, description=_ERRORS[status])
+                response = OpenApiResponse(ErrorSerializer, description=self._error_description(status))
                 responses[str(status)] = self._get_response_for_code(response, str(status), direction=direction)
         return responses

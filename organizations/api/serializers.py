@@ -1,13 +1,13 @@
 from rest_framework import serializers
 
 from config.api.fields import StrictCharField, StrictEmailField
-from organizations.models import ApiKey, Invitation, Membership, Organization
+from organizations.models import SLUG_RULE, ApiKey, Invitation, Membership, Organization
 from organizations.roles import Role, Scope
 
 
 class OrganizationInputSerializer(serializers.Serializer):
     name = StrictCharField(max_length=120)
-    slug = StrictCharField(max_length=50)
+    slug = StrictCharField(max_length=50, validators=[SLUG_RULE])
     description = StrictCharField(max_length=2000, required=False, allow_blank=True)
     industry = StrictCharField(max_length=80, required=False, allow_blank=True)
     country = StrictCharField(max_length=2, required=False, allow_blank=True, help_text="ISO 3166 alpha-2.")

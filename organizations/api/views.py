@@ -6,6 +6,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.exceptions import ValidationFailed
 from config.api.permissions import IsUser
 from organizations import selectors
 from organizations.api.base import TenantAPIView
@@ -18,6 +19,7 @@ from organizations.api.serializers import (
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
 )
+from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization
 from organizations.roles import Action
 from organizations.services import invitations, members, organizations
@@ -53,6 +55,7 @@ class OrganizationListCreateView(TenantAPIView, generics.ListAPIView):
 
 
 class OrganizationDetailView(TenantAPIView):
+    domain_errors = {"DELETE": (ValidationFailed,)}  # `confirm` is not the slug
     required_actions = {
         "GET": Action.ORGANIZATION_VIEW,
         "PUT": Action.ORGANIZATION_UPDATE,
@@ -131,6 +134,7 @@ class MemberListView(TenantAPIView, generics.ListAPIView):
 
 class MemberDetailView(TenantAPIView):
     required_actions = {"PATCH": Action.MEMBERS_MANAGE, "DELETE": Action.MEMBERS_MANAGE}
+    domain_errors = {"PATCH": (LastOwnerError,), "DELETE": (LastOwnerError,)}
 
     def _membership(self, organization_id: UUID, membership_id: UUID) -> Membership:
         organization = selectors.organization_get(actor=self.request.user, organization_id=organization_id)

@@ -76,3 +76,46 @@ def test_swagger_ui_script_is_served_separately_so_the_csp_holds(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/javascript")
     assert "/openapi.json" in response.content.decode()
+
+
+def _request_schema(schema: dict, path: str, method: str) -> dict:
+    ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    return schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+
+
+@pytest.mark.django_db
+def test_the_schema_states_the_field_rules_the_server_enforces(schema):
+    organization = _request_schema(schema, "/api/v1/organizations", "post")
+    register = _request_schema(schema, "/api/v1/auth/register", "post")
+    login = _request_schema(schema, "/api/v1/auth/login", "post")
+    login_mfa = _request_schema(schema, "/api/v1/auth/login/mfa", "post")
+
+    assert re.fullmatch(organization["properties"]["slug"]["pattern"], "acme-labs")
+    assert not re.fullmatch(organization["properties"]["slug"]["pattern"], "Acme Labs")
+    assert register["properties"]["password"]["minLength"] == 12
+    assert login["anyOf"] == [{"required": ["email"]}, {"required": ["username"]}]
+    assert login_mfa["oneOf"] == [{"required": ["code"]}, {"required": ["recovery_code"]}]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "method", "code"),
+    [
+        ("/api/v1/organizations/{organization_id}", "delete", "VALIDATION_ERROR"),
+        ("/api/v1/organizations/{organization_id}/members/{membership_id}", "delete", "LAST_OWNER"),
+        ("/api/v1/organizations/{organization_id}/members/{membership_id}", "patch", "LAST_OWNER"),
+    ],
+)
+def test_domain_errors_a_view_raises_are_documented(schema, path, method, code):
+    response = schema["paths"][path][method]["responses"]["422"]
+
+    assert f"`{code}`" in response["description"]
+    assert response["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+@pytest.mark.django_db
+def test_list_operations_document_the_paging_bounds(schema):
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/organizations"]["get"]["parameters"]}
+
+    assert parameters["limit"] == {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}
+    assert parameters["skip"] == {"type": "integer", "minimum": 0, "default": 0}

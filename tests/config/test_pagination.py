@@ -3,6 +3,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
+from config.api.exceptions import ValidationFailed
 from config.api.pagination import SkipLimitPagination
 from tests.accounts.factories import UserFactory
 
@@ -26,18 +27,35 @@ def test_lists_have_items_total_skip_and_limit():
 
 
 @pytest.mark.django_db
-def test_the_limit_defaults_to_20_and_is_capped_at_100():
+def test_the_limit_defaults_to_20_and_may_be_100():
     UserFactory.create_batch(3)
 
     assert _page("")["limit"] == 20
-    assert _page("?limit=5000")["limit"] == 100
+    assert _page("?limit=100")["limit"] == 100
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["?limit=abc&skip=-4", "?limit=-1&skip=x"])
-def test_nonsense_paging_values_fall_back_to_defaults(query):
-    UserFactory.create_batch(2)
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("?limit=abc", "limit"),
+        ("?limit=0", "limit"),
+        ("?limit=101", "limit"),
+        ("?skip=-4", "skip"),
+        ("?skip=x", "skip"),
+    ],
+)
+def test_paging_values_out_of_range_are_refused_naming_the_parameter(query, parameter):
+    with pytest.raises(ValidationFailed) as refused:
+        _page(query)
 
-    page = _page(query)
+    assert list(refused.value.errors) == [parameter]
 
-    assert (page["skip"], page["limit"], page["total"]) == (0, 20, 2)
+
+@pytest.mark.django_db
+def test_a_list_endpoint_answers_422_naming_the_bad_parameter(auth_client):
+    response = auth_client.get("/api/v1/organizations?limit=5000")
+
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+    assert list(response.json()["errors"]) == ["limit"]
