@@ -2,6 +2,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import unicodedata
 import uuid
 from binascii import unhexlify
 from datetime import timedelta
@@ -11,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
@@ -20,8 +22,20 @@ from django_otp.oath import TOTP
 from config.encryption import EncryptedTextField
 
 
+def identifier_canonical(value: str) -> str:
+    """The one comparison key for an email or username: NFKC and casefold, so that every spelling that
+    names an account (`ſ`, full-width letters, case) gives the same key to the lookup and to the limiter."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value.strip()).casefold())
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def by_identifier(self, identifier: str) -> "User | None":
+        """The account whose email or username is `identifier`; an email match wins over a username."""
+        key = identifier_canonical(identifier)
+        matches = list(self.filter(Q(email_key=key) | Q(username_key=key))[:2])
+        return next((user for user in matches if user.email_key == key), matches[0] if matches else None)
 
     def create_user(self, email: str, username: str, password: str | None = None, **fields: Any) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), username=username, **fields)
@@ -34,7 +48,7 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, username, password, **fields)
 
     def get_by_natural_key(self, email: str) -> "User":
-        return self.get(email__iexact=email)
+        return self.get(email_key=identifier_canonical(email))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -52,6 +66,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         validators=[UnicodeUsernameValidator()],
         help_text="150 characters or fewer: letters, digits and @/./+/-/_ only.",
     )
+    # identifier_canonical() of each, set on save: every lookup and uniqueness check matches these exactly.
+    # Longer than the fields: casefolding can lengthen a string (ß -> ss).
+    email_key = models.CharField(max_length=400, unique=True, editable=False)
+    username_key = models.CharField(max_length=400, unique=True, editable=False)
     full_name = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.USER)
     is_verified = models.BooleanField(default=False)
@@ -76,6 +94,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.email
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.email_key = identifier_canonical(self.email)
+        self.username_key = identifier_canonical(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "email_key", "username_key"}
+        super().save(*args, **kwargs)
+
     def get_full_name(self) -> str:
         return self.full_name or self.username
 
@@ -92,6 +118,16 @@ def code_digest(code: str) -> str:
     """Keyed digest of a one-time code: a leaked table gives no codes, and guessing offline needs the key."""
     normalized = code.replace("-", "").replace(" ", "").lower()
     return hmac.new(settings.SECRET_KEY.encode(), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def lock_for_spend(device: Device) -> None:
+    """Re-read a device under a row lock, inside the caller's transaction.
+
+    A code is spent by a read (is it valid, is it newer than `last_t`, how many failures) and a write;
+    without the lock, parallel requests carrying one code all read the unspent state and all succeed,
+    and their failure counts overwrite each other. The second request waits here and sees the first's spend.
+    """
+    device.refresh_from_db(from_queryset=type(device).objects.select_for_update())
 
 
 class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
@@ -118,6 +154,11 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         return totp
 
     def verify_token(self, token: Any) -> bool:
+        with transaction.atomic():
+            lock_for_spend(self)
+            return self._verify_locked(token)
+
+    def _verify_locked(self, token: Any) -> bool:
         allowed, _ = self.verify_is_allowed()
         if not allowed or not str(token).isdigit():
             self.throttle_increment()
@@ -163,6 +204,11 @@ class CodeDevice(TimestampMixin, ThrottlingMixin, Device):
         return "sent"
 
     def verify_token(self, token: Any) -> bool:
+        with transaction.atomic():
+            lock_for_spend(self)
+            return self._verify_locked(token)
+
+    def _verify_locked(self, token: Any) -> bool:
         allowed, _ = self.verify_is_allowed()
         fresh = self.valid_until is not None and timezone.now() < self.valid_until
         if allowed and fresh and self.code_digest and hmac.compare_digest(self.code_digest, code_digest(str(token))):
