@@ -2,12 +2,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 from django.http import HttpRequest
 
 
 class EmailOrUsernameBackend(ModelBackend):
-    """Sign in with either the email address or the username, both case-insensitive."""
+    """Sign in with either the email address or the username, compared by `identifier_canonical`."""
 
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
@@ -16,7 +15,7 @@ class EmailOrUsernameBackend(ModelBackend):
         if not identifier or password is None:
             return None
         user_model = get_user_model()
-        user = user_model.objects.filter(Q(email__iexact=identifier) | Q(username__iexact=identifier)).first()
+        user = user_model.objects.by_identifier(identifier)
         if user is None:
             # Hash anyway so an unknown identifier costs as much time as a wrong password.
             user_model().set_password(password)

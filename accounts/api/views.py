@@ -19,7 +19,6 @@ from accounts.api.serializers import (
     UserOutputSerializer,
 )
 from accounts.models import MFAChallenge
-from accounts.ratelimits import login_rate_check
 from accounts.services import mfa, tokens, users
 
 
@@ -55,7 +54,8 @@ class LoginView(PublicAPIView):
         summary="Sign in, first step: password",
         description="Never returns tokens: a correct password gives an `mfa_token` for `auth/login/mfa`. "
         "An account without a second factor gets 401 `MFA_REQUIRED` with an `enrollment_token`. "
-        "Five attempts a minute per client address and per account.",
+        "Five failed attempts a minute per account (however it is spelled), fifty per client address; "
+        "a successful sign-in costs nothing.",
         request=LoginInputSerializer,
         responses={200: MFAStepOutputSerializer},
         tags=["auth"],
@@ -65,7 +65,6 @@ class LoginView(PublicAPIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         identifier = data.get("email") or data["username"]
-        login_rate_check(request=request, identifier=identifier)
         user = users.auth_login(identifier=identifier, password=data["password"], request=request)
         return Response(mfa.mfa_login_start(user=user))
 

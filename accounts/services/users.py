@@ -6,11 +6,11 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
-from accounts.models import AuditEvent, User
+from accounts.models import AuditEvent, User, identifier_canonical
+from accounts.ratelimits import login_attempt
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import ValidationFailed
 from config.api.validation import model_check
@@ -26,9 +26,9 @@ def password_check(*, password: str, user: User) -> None:
 
 def _uniqueness_check(*, email: str, username: str, exclude: User | None = None) -> None:
     users = User.objects.exclude(pk=exclude.pk) if exclude else User.objects.all()
-    if email and users.filter(email__iexact=email).exists():
+    if email and users.filter(email_key=identifier_canonical(email)).exists():
         raise DuplicateEmail(errors={"email": ["An account with this email already exists."]})
-    if username and users.filter(username__iexact=username).exists():
+    if username and users.filter(username_key=identifier_canonical(username)).exists():
         raise ValidationFailed(errors={"username": ["This username is taken."]})
 
 
@@ -66,11 +66,13 @@ def user_update(*, user: User, **fields: Any) -> User:
 
 
 def auth_login(*, identifier: str, password: str, request: HttpRequest | None = None) -> User:
-    """Check the first factor. Every failure looks the same: no hint whether the account exists."""
-    user = authenticate(request, username=identifier, password=password)
-    if user is None:
-        # Recorded on the account named, so its owner sees attempts on it among their security events.
-        named = User.objects.filter(Q(email__iexact=identifier) | Q(username__iexact=identifier)).first()
-        audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, user=named, request=request)
-        raise InvalidCredentials()
+    """Check the first factor, within the failure limits (`accounts.ratelimits`), counted per account
+    whichever spelling names it. Every failure looks the same: no hint whether the account exists."""
+    named = User.objects.by_identifier(identifier)
+    with login_attempt(request=request, account=str(named.pk) if named else identifier_canonical(identifier)):
+        user = authenticate(request, username=identifier, password=password)
+        if user is None:
+            # Recorded on the account named, so its owner sees attempts on it among their security events.
+            audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, user=named, request=request)
+            raise InvalidCredentials()
     return user

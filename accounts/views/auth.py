@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, RegisterForm
 from accounts.models import MFAChallenge
-from accounts.ratelimits import login_rate_check
 from accounts.services import mfa, users
 from accounts.views.mfa import enrollment_redirect, mfa_step_redirect
 from config.api.exceptions import BastionError, RateLimitExceeded
@@ -38,7 +37,6 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         try:
-            login_rate_check(request=request, identifier=identifier)
             user = users.auth_login(identifier=identifier, password=form.cleaned_data["password"], request=request)
         except BastionError as error:
             form_errors_add(form, error)

@@ -6,10 +6,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent, EmailDevice, MFAChallenge, RecoveryCode
+from accounts.ratelimits import LOGIN_ADDRESS_FAILURES
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import api_login, enrolled_user, mfa_token_for, totp_code
+from tests.races import race
+from tests.races import statuses as race_statuses
 
 LOGIN = reverse("auth-login")
 LOGIN_MFA = reverse("auth-login-mfa")
@@ -248,25 +252,72 @@ def test_login_is_limited_to_five_attempts_a_minute_per_account(api_client, enro
 
 
 @pytest.mark.django_db
-def test_login_is_limited_per_address_across_accounts(api_client):
-    accounts = [UserFactory() for _ in range(6)]
-
+def test_failed_sign_ins_are_limited_per_address_across_accounts(api_client):
+    # Fifty failures a minute per address (LOGIN_ADDRESS_FAILURES), each against another name.
     statuses = [
-        api_client.post(LOGIN, {"email": user.email, "password": "Wrong-password-1"}, format="json").status_code
-        for user in accounts
+        api_client.post(LOGIN, {"email": f"ghost{n}@example.com", "password": "Wrong-password-1"}, format="json")
+        for n in range(LOGIN_ADDRESS_FAILURES + 1)
     ]
 
-    assert statuses == [401, 401, 401, 401, 401, 429]
+    assert [response.status_code for response in statuses] == [401] * LOGIN_ADDRESS_FAILURES + [429]
 
 
 @pytest.mark.django_db
-def test_the_limit_applies_to_correct_passwords_too(api_client, enrolled):
-    for _ in range(5):
-        mfa_token_for(api_client, enrolled.user)
+def test_successful_sign_ins_from_one_address_cost_nothing(api_client):
+    # An office behind one NAT address at 9:00.
+    accounts = [UserFactory() for _ in range(30)]
 
-    response = api_client.post(LOGIN, {"email": enrolled.user.email, "password": DEFAULT_PASSWORD}, format="json")
+    answers = [
+        api_client.post(LOGIN, {"email": user.email, "password": DEFAULT_PASSWORD}, format="json").json()
+        for user in accounts
+    ]
+    guesses = [
+        api_client.post(LOGIN, {"email": accounts[0].email, "password": "Wrong-password-1"}, format="json").status_code
+        for _ in range(6)
+    ]
 
-    assert response.status_code == 429
+    # Not enrolled yet, so a right password is answered MFA_REQUIRED, never a 429.
+    assert [answer["error_code"] for answer in answers] == ["MFA_REQUIRED"] * 30
+    assert guesses == [401] * 5 + [429]
+
+
+@pytest.mark.django_db
+def test_a_correct_password_does_not_spend_the_account_budget(api_client, enrolled):
+    tokens = {mfa_token_for(api_client, enrolled.user) for _ in range(8)}
+
+    assert len(tokens) == 8
+
+
+@pytest.mark.django_db
+def test_guessing_is_stopped_at_five_however_the_account_is_spelled(api_client):
+    user = UserFactory(email="sam@example.com", username="samuel")
+    spellings = [
+        "sam@example.com",
+        "samuel",
+        "SAM@Example.COM",
+        "\u017fam@example.com",
+        "\uff33\uff41\uff4d\uff55\uff45\uff4c",
+    ]
+
+    statuses = [
+        api_client.post(LOGIN, {"email": spelling, "password": "Wrong-password-1"}, format="json").status_code
+        for spelling in [*spellings, "SAMUEL"]
+    ]
+    right = api_client.post(LOGIN, {"username": "samuel", "password": DEFAULT_PASSWORD}, format="json")
+
+    assert statuses == [401] * 5 + [429]
+    assert right.status_code == 429
+    assert AuditEvent.objects.filter(user=user, action=AuditEvent.Action.LOGIN_FAILED).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_guesses_are_stopped_at_five():
+    user = UserFactory()
+
+    def guess():
+        return APIClient().post(LOGIN, {"email": user.email, "password": "Wrong-password-1"}, format="json")
+
+    assert race_statuses(race([guess] * 8)) == [401] * 5 + [429] * 3
 
 
 @pytest.mark.django_db
