@@ -241,7 +241,7 @@ def member_role_change(request: HttpRequest, organization_id: UUID, membership_i
         messages.error(request, "Choose one of the roles.")
         return redirect("member-list-page", organization_id)
     try:
-        members.membership_role_change(
+        membership = members.membership_role_change(
             actor=request.user, membership=membership, role=form.cleaned_data["role"], request=request
         )
     except BastionError as error:

@@ -6,10 +6,10 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import InsufficientPermissions
+from config.api.exceptions import InsufficientPermissions, ResourceNotFound
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import LastOwnerError
-from organizations.models import Membership
+from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
 
 if TYPE_CHECKING:
@@ -18,22 +18,33 @@ if TYPE_CHECKING:
     from organizations.models import Actor
 
 
+def _membership_lock(membership: Membership) -> Membership:
+    """Lock the organization, then re-read the membership: every check after this sees settled rows."""
+    # One lock on the organization row serializes the membership changes in it, so two owners demoting
+    # each other or leaving at once are answered in turn, each reading roles the other has committed.
+    # NO KEY: rows that merely reference the organization (projects, keys) can still be written meanwhile.
+    Organization.objects.select_for_update(no_key=True).filter(pk=membership.organization_id).first()
+    try:
+        return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
+    except Membership.DoesNotExist:
+        raise ResourceNotFound("Member not found.") from None
+
+
 def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str | None) -> None:
     organization = membership.organization
     touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
     if touches_owner and actor_role(actor=actor, organization=organization) != Role.OWNER:
         raise InsufficientPermissions("Only an owner can make or change an owner.")
-    if membership.role == Role.OWNER and new_role != Role.OWNER:
-        # Locked so two owners demoting each other at once cannot leave none.
-        owners = Membership.objects.select_for_update().filter(organization=organization, role=Role.OWNER)
-        if owners.count() <= 1:
-            raise LastOwnerError()
+    stepping_down = membership.role == Role.OWNER and new_role != Role.OWNER
+    if stepping_down and Membership.objects.filter(organization=organization, role=Role.OWNER).count() <= 1:
+        raise LastOwnerError()
 
 
 @transaction.atomic
 def membership_role_change(
     *, actor: "Actor", membership: Membership, role: str, request: "HttpRequest | None" = None
 ) -> Membership:
+    membership = _membership_lock(membership)
     organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
     _owner_rules_check(actor=actor, membership=membership, new_role=role)
     previous, membership.role = membership.role, role
@@ -51,12 +62,11 @@ def membership_role_change(
 @transaction.atomic
 def membership_remove(*, actor: "Actor", membership: Membership, request: "HttpRequest | None" = None) -> None:
     """Remove a member; anyone may also leave on their own, within the owner rules."""
+    membership = _membership_lock(membership)
     leaving = membership.user_id == getattr(actor, "pk", None)
     if not leaving:
         organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
-        _owner_rules_check(actor=actor, membership=membership, new_role=None)
-    elif membership.role == Role.OWNER:
-        _owner_rules_check(actor=actor, membership=membership, new_role=None)
+    _owner_rules_check(actor=actor, membership=membership, new_role=None)
     audit_event_record(
         action=AuditEvent.Action.MEMBER_REMOVED,
         user=actor,
