@@ -54,6 +54,26 @@ def test_projects_filter_by_organization(user, auth_client):
     assert bad_filter.status_code == 422
 
 
+# Loopback and private hosts in other spellings, and URLs a command line would read as options.
+DISGUISED_URLS = [
+    "https://127.1/x",
+    "https://１２７.０.０.１/x",
+    "https://2130706433/x",
+    "https://0x7f.1/x",
+    "https://0177.0.0.1/x",
+    "https://[::ffff:127.0.0.1]/x",
+    "https://[::ffff:7f00:1]/x",
+    "https://[fe80::1%25eth0]/x",
+    "https://localhost./x",
+    "https://ｌｏｃａｌｈｏｓｔ/x",
+    "https://host.example/x --upload-pack=touch /tmp/pwned",
+    "-https://host.example/x",
+    "git@192.168.1.10.:acme/repo.git",
+    "git@github.com:-oProxyCommand=touch",
+    "-oProxyCommand=touch@github.com:acme/repo.git",
+]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "url",
@@ -68,6 +88,7 @@ def test_projects_filter_by_organization(user, auth_client):
         "git@192.168.1.10:acme/repo.git",
         "https://user:pass@github.com/acme/repo",
         "javascript:alert(1)",
+        *DISGUISED_URLS,
     ],
 )
 def test_local_private_and_unsafe_repository_urls_are_refused(owner_client, organization, url):
@@ -75,6 +96,20 @@ def test_local_private_and_unsafe_repository_urls_are_refused(owner_client, orga
 
     assert response.status_code == 422
     assert "repo_url" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", DISGUISED_URLS)
+def test_updating_to_a_disguised_private_or_option_like_url_is_refused(owner_client, organization, url):
+    project = ProjectFactory(organization=organization, repo_url="https://github.com/acme/repo")
+
+    response = owner_client.patch(reverse("project-detail", args=[project.pk]), {"repo_url": url})
+
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+    assert "repo_url" in response.json()["errors"]
+    project.refresh_from_db()
+    assert project.repo_url == "https://github.com/acme/repo"
 
 
 @pytest.mark.django_db
