@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_ratelimit.core import is_ratelimited
 
 from accounts.exceptions import WeakPassword
-from accounts.models import AuditEvent, PasswordResetToken, User
+from accounts.models import AuditEvent, PasswordResetToken, User, identifier_canonical
 from accounts.services.audit import audit_event_record, request_client_ip
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
@@ -29,8 +29,9 @@ from config.api.exceptions import BastionError, RateLimitExceeded, ValidationFai
 from config.encryption import secret_digest
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
-# Per address typed and per client: enough for a lost email, too few to flood someone's inbox.
-RESET_REQUEST_RATES = {"address": "5/h", "ip": "20/h"}
+# Per account (however its address is spelled) and per client: enough for a lost email, too few to
+# flood someone's inbox.
+RESET_REQUEST_RATES = {"account": "5/h", "ip": "20/h"}
 # `<uuid>.<secrets.token_urlsafe(32)>`; anything else is refused before the database is asked.
 _TOKEN_FORMAT = re.compile(r"^([0-9a-fA-F-]{32,36})\.([A-Za-z0-9_-]{43})$")
 
@@ -58,12 +59,14 @@ def _new_password_check(*, password: str, user: User) -> None:
 
 
 def _reset_request_rate_check(*, request: HttpRequest, email: str) -> None:
-    # Counted per address typed, whether or not it has an account, so a 429 tells nothing either.
-    by_address = is_ratelimited(
+    # Counted per account, or per canonical address when none has it, so a 429 tells nothing either.
+    user = User.objects.filter(email_key=email).only("pk").first()
+    account = str(user.pk) if user else email
+    by_account = is_ratelimited(
         request,
-        group="password-reset-address",
-        key=lambda group, req: email,
-        rate=RESET_REQUEST_RATES["address"],
+        group="password-reset-account",
+        key=lambda group, req: account,
+        rate=RESET_REQUEST_RATES["account"],
         increment=True,
     )
     by_ip = is_ratelimited(
@@ -74,7 +77,7 @@ def _reset_request_rate_check(*, request: HttpRequest, email: str) -> None:
         rate=RESET_REQUEST_RATES["ip"],
         increment=True,
     )
-    if by_address or by_ip:
+    if by_account or by_ip:
         error = RateLimitExceeded("Too many reset requests: wait an hour and try again.")
         error.wait = 3600
         raise error
@@ -83,12 +86,13 @@ def _reset_request_rate_check(*, request: HttpRequest, email: str) -> None:
 def password_reset_request(*, email: str, request: HttpRequest) -> None:
     """Start a reset for whoever owns `email`: the task finds the account, issues the token and emails it.
 
-    The request never looks the address up, so its answer and its duration are the same whether the
-    account exists, is inactive or not; and the token's secret never passes through the broker.
+    The request looks the address up only to count against the right account; the task, not the
+    request, decides whether to send, so the answer is the same whether the account exists, is inactive
+    or not; and the token's secret never passes through the broker.
     """
     from accounts.tasks import password_reset_send_task  # Here: the tasks module imports this one.
 
-    email = email.strip().lower()
+    email = identifier_canonical(email)
     _reset_request_rate_check(request=request, email=email)
     # Chosen now so a redelivered task (acks_late) finds its token already issued and sends nothing twice.
     arguments = {
@@ -130,7 +134,7 @@ def password_reset_send(
     *, token_id: str, email: str, link_base: str, ip_address: str | None = None, user_agent: str = ""
 ) -> None:
     """Email a reset link to the active account with this address; do nothing for any other address."""
-    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    user = User.objects.filter(email_key=identifier_canonical(email), is_active=True).first()
     if user is None or PasswordResetToken.objects.filter(pk=token_id).exists():
         return
     with transaction.atomic():
