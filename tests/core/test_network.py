@@ -172,3 +172,22 @@ def test_the_session_refuses_a_name_resolving_to_a_private_address(monkeypatch):
 
     with pytest.raises(UnsafeURL):
         session_create(allow_private=False).get("https://rebind.example/", timeout=5)
+
+
+def test_the_session_resolves_a_name_once_so_a_rebinding_answer_is_never_used(monkeypatch, redirecting_server):
+    answers = iter([["127.0.0.1"], ["10.0.0.1"]])
+    real_getaddrinfo = socket.getaddrinfo
+    lookups = []
+
+    def rebinding_getaddrinfo(host, port, *args, **kwargs):
+        if host != "rebind.example":
+            return real_getaddrinfo(host, port, *args, **kwargs)
+        lookups.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in next(answers)]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding_getaddrinfo)
+    session = session_create(allow_private=False, allowed_addresses=[LOOPBACK])
+
+    response = session.get(f"http://rebind.example:{redirecting_server}/ok", timeout=5)
+
+    assert (response.status_code, lookups) == (200, ["rebind.example"])
