@@ -9,8 +9,9 @@ time it is used, whatever connects must check again *at connection time*:
   refuses it unless every address is allowed, connects to that very address (TLS still verifies
   and sends SNI for the host name), and does the same for every redirect hop.
 - Anything else (git clone): call `host_resolve(host, port, allow_private=...)` and connect to one
-  of the addresses it returns, never to the name (for git over https, pin it with
-  `-c http.curloptResolve=host:port:address`), so DNS cannot change between check and connect.
+  of the addresses it returns, never to the name, so DNS cannot change between check and connect:
+  for git over https, `-c http.curloptResolve=host:port:address`; over ssh, connect to the address
+  with `-o HostKeyAlias=host` so the host key is still checked for the name.
 
 "Private" is every address that is not globally routable, including IPv4 hidden inside IPv6
 (mapped, compatible, 6to4, Teredo, NAT64). Each caller passes its own operator setting as
