@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -5,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.models import AuditEvent, PasswordResetToken, User
+from accounts.services.tokens import user_deactivate, user_tokens_revoke
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -32,6 +35,12 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "username", "usable_password", "password1", "password2"]})
     ]
 
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        # Unticking "active" ends the account's logins at once, as the deactivate action does.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_tokens_revoke(user=obj)
+
     @admin.action(description="Activate selected users")
     def activate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = queryset.update(is_active=True)
@@ -39,7 +48,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Deactivate selected users")
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        count = queryset.exclude(pk=request.user.pk).update(is_active=False)
+        users = list(queryset.exclude(pk=request.user.pk).filter(is_active=True))
+        for user in users:
+            user_deactivate(user=user)
+        count = len(users)
         self.message_user(
             request, f"Deactivated {count} user(s); your own account is never included.", messages.SUCCESS
         )

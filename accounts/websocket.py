@@ -1,6 +1,6 @@
 """WebSocket authentication: an access token in the `Sec-WebSocket-Protocol` header or the first message."""
 
-import json
+import asyncio
 from typing import Any
 from urllib.parse import ParseResult
 
@@ -13,20 +13,31 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.authentication import JWTAuthentication, access_token_validate
 from config.api.exceptions import BastionError
+from config.api.parsers import json_loads
 
 # Clients offer ["bearer", "<access token>"]; the server answers with "bearer".
 BEARER_SUBPROTOCOL = "bearer"
 CLOSE_UNAUTHENTICATED = 4401
 
 
+def family_group(family: str) -> str:
+    """The channel-layer group of one login's sockets, closed when that login's tokens are revoked."""
+    return f"token-family-{family}"
+
+
+def user_sessions_group(user_id: object) -> str:
+    """The channel-layer group of all of a user's sockets, closed when all of the user's tokens are revoked."""
+    return f"user-sessions-{user_id}"
+
+
 @sync_to_async
-def user_from_token(raw_token: str) -> Any:
-    """The active user a valid, unrevoked access token names, or an anonymous user."""
+def user_from_token(raw_token: str) -> tuple[Any, str | None]:
+    """The active user a valid, unrevoked access token names and the login (family) it belongs to."""
     try:
         token = access_token_validate(raw_token)
-        return JWTAuthentication().get_user(token)
+        return JWTAuthentication().get_user(token), token.get("fam")
     except BastionError:
-        return AnonymousUser()
+        return AnonymousUser(), None
 
 
 class TokenAuthMiddleware(BaseMiddleware):
@@ -34,7 +45,7 @@ class TokenAuthMiddleware(BaseMiddleware):
         scope = dict(scope, user=AnonymousUser())
         protocols = scope.get("subprotocols") or []
         if len(protocols) >= 2 and protocols[0] == BEARER_SUBPROTOCOL:
-            scope["user"] = await user_from_token(protocols[1])
+            scope["user"], scope["token_family"] = await user_from_token(protocols[1])
         return await super().__call__(scope, receive, send)
 
 
@@ -51,29 +62,60 @@ class BrowserOriginValidator(OriginValidator):
 class AuthenticatedJsonConsumer(AsyncJsonWebsocketConsumer):
     """Accepts a socket, then closes it with 4401 unless a valid token came with it or in its first message.
 
-    Subclasses implement `on_authenticated()` and `on_message(content)`.
+    An authenticated socket lives only as long as its login: revoking the login's tokens closes it
+    with 4401 too. Subclasses implement `on_authenticated()` and `on_message(content)`.
     """
+
+    auth_deadline: asyncio.Task | None = None
 
     async def connect(self) -> None:
         offered = self.scope.get("subprotocols") or []
         await self.accept(BEARER_SUBPROTOCOL if BEARER_SUBPROTOCOL in offered else None)
         if self.scope["user"].is_authenticated:
-            await self.on_authenticated()
+            await self._authenticated(self.scope.get("token_family"))
         elif offered[:1] == [BEARER_SUBPROTOCOL]:
             await self.close(code=CLOSE_UNAUTHENTICATED)
+        else:
+            self.auth_deadline = asyncio.ensure_future(self._close_unless_authenticated())
+
+    async def _close_unless_authenticated(self) -> None:
+        # An open socket costs the server; one that never says who it is gets a few seconds.
+        await asyncio.sleep(settings.WEBSOCKET_AUTH_TIMEOUT)
+        if not self.scope["user"].is_authenticated:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def _authenticated(self, family: str | None) -> None:
+        if self.auth_deadline:
+            self.auth_deadline.cancel()
+        user = self.scope["user"]
+        for group in [user_sessions_group(user.pk), *([family_group(family)] if family else [])]:
+            await self.channel_layer.group_add(group, self.channel_name)
+            # Channels discards `groups` when the socket disconnects.
+            self.groups.append(group)
+        await self.on_authenticated()
+
+    async def session_revoked(self, event: dict[str, Any]) -> None:
+        await self.close(code=CLOSE_UNAUTHENTICATED)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        if self.auth_deadline:
+            self.auth_deadline.cancel()
+        await super().websocket_disconnect(message)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any) -> None:
         try:
-            content = json.loads(text_data or "")
+            content = json_loads(text_data or "")
         except ValueError:
+            # Unreadable or nested too deep: answered below like any message that is not an object.
             content = None
         if not self.scope["user"].is_authenticated:
             token = content.get("token") if isinstance(content, dict) and content.get("type") == "auth" else None
-            self.scope["user"] = await user_from_token(token) if isinstance(token, str) else AnonymousUser()
-            if not self.scope["user"].is_authenticated:
+            user, family = await user_from_token(token) if isinstance(token, str) else (AnonymousUser(), None)
+            self.scope["user"] = user
+            if not user.is_authenticated:
                 await self.close(code=CLOSE_UNAUTHENTICATED)
                 return
-            await self.on_authenticated()
+            await self._authenticated(family)
             return
         if not isinstance(content, dict):
             await self.send_json({"type": "error", "error_code": "INVALID_REQUEST", "detail": "Send JSON objects."})

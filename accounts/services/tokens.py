@@ -3,6 +3,8 @@
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,6 +22,7 @@ from accounts.tokens import (
     family_prefix,
     family_revoked_mark,
 )
+from accounts.websocket import family_group, user_sessions_group
 from config.api.exceptions import InvalidToken, TokenExpired
 
 
@@ -64,10 +67,18 @@ def _revoke(outstanding: QuerySet[OutstandingToken]) -> int:
     return len(revoked)
 
 
+def _sockets_close(group: str) -> None:
+    """Close the WebSockets of a revoked login or user with 4401, once the revocation is committed."""
+    layer = get_channel_layer()
+    if layer is not None:
+        transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, {"type": "session.revoked"}))
+
+
 def _family_revoke(family: str | None) -> int:
     if not family:
         return 0
     family_revoked_mark(family)
+    _sockets_close(family_group(family))
     return _revoke(OutstandingToken.objects.filter(token__startswith=family_prefix(family)))
 
 
@@ -112,7 +123,16 @@ def user_tokens_revoke(*, user: User) -> int:
     for family in {family_of(record.token) for record in live}:
         if family:
             family_revoked_mark(family)
+    _sockets_close(user_sessions_group(user.pk))
     return _revoke(OutstandingToken.objects.filter(user=user))
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> None:
+    """Deactivate an account and end every login it has, open WebSockets included."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    user_tokens_revoke(user=user)
 
 
 def expired_tokens_flush() -> int:

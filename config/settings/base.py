@@ -32,6 +32,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); none by
+# default. Django alone reads the header (accounts.services.audit.request_client_ip): every uvicorn
+# command runs with --no-proxy-headers, so the server never rewrites the address behind its back.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -187,6 +191,11 @@ JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY") or SECRET_KEY
 JWT_ALGORITHM = os.environ.get("JWT_ALGORITHM", "HS256")
 JWT_EXPIRATION_MINUTES = int(os.environ.get("JWT_EXPIRATION", "15"))
 JWT_REFRESH_EXPIRATION_DAYS = int(os.environ.get("JWT_REFRESH_EXPIRATION_DAYS", "7"))
+# A rotated refresh token presented again within this many seconds gets the same new pair (two tabs
+# refreshing at once); later, it counts as reuse and revokes its login.
+JWT_REFRESH_REUSE_INTERVAL = int(os.environ.get("JWT_REFRESH_REUSE_INTERVAL", "10"))
+# A WebSocket that has not sent a valid token within this many seconds is closed with 4401.
+WEBSOCKET_AUTH_TIMEOUT = float(os.environ.get("WEBSOCKET_AUTH_TIMEOUT", "5"))
 SIMPLE_JWT = {
     "SIGNING_KEY": JWT_SECRET_KEY,
     "ALGORITHM": JWT_ALGORITHM,
@@ -289,7 +298,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.api.permissions.IsUser"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONBodyParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.SkipLimitPagination",
     "PAGE_SIZE": 20,

@@ -36,6 +36,35 @@ def test_malformed_json_is_400_invalid_request(client):
     _assert_shape(response, 400, "INVALID_REQUEST")
 
 
+DEEP_BODIES = {
+    "unclosed arrays": "[" * 1000,
+    "closed arrays": "[" * 900 + "]" * 900,
+    "nested objects": '{"a":' * 100000 + "1" + "}" * 100000,
+    "object of deep arrays": '{"email": ' + "[" * 5000 + "]" * 5000 + "}",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", DEEP_BODIES.values(), ids=DEEP_BODIES.keys())
+@pytest.mark.parametrize("url", ["auth-login", "auth-register", "auth-refresh", "organization-list"])
+def test_deeply_nested_json_is_400_invalid_request_and_logs_no_traceback(auth_client, caplog, url, body):
+    with caplog.at_level(logging.WARNING):
+        response = auth_client.post(reverse(url), data=body, content_type="application/json")
+
+    _assert_shape(response, 400, "INVALID_REQUEST")
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR or record.exc_info]
+
+
+@pytest.mark.django_db
+def test_json_nested_as_deep_as_a_client_may_send_still_parses(client):
+    # Depth is refused well past anything a real request needs: this one reaches validation.
+    body = '{"email": ' + "[" * 20 + "]" * 20 + ', "password": "x"}'
+
+    response = client.post(REGISTER, data=body, content_type="application/json")
+
+    _assert_shape(response, 422, "VALIDATION_ERROR")
+
+
 @pytest.mark.django_db
 def test_a_body_that_is_not_json_is_415(client):
     response = client.post(REGISTER, data="email=a@b.c", content_type="application/x-www-form-urlencoded")

@@ -10,9 +10,11 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from accounts.models import User
-from accounts.services.tokens import auth_logout, token_pair_issue
+from accounts.services.passwords import password_change
+from accounts.services.tokens import auth_logout, token_pair_issue, token_refresh, user_deactivate
 from accounts.tokens import AccessToken
-from tests.accounts.factories import UserFactory
+from config.api.exceptions import InvalidToken
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.integration.conftest import BIN, free_port, process_running
 
 pytestmark = pytest.mark.integration
@@ -154,3 +156,70 @@ def test_http_api_is_served_by_the_same_process(server, member):
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status == 200
         assert json.loads(response.read())["email"] == member.email
+
+
+DEEP_MESSAGES = ["[" * 100000, '{"a":' * 100000 + "1" + "}" * 100000]
+
+
+@pytest.mark.parametrize("message", DEEP_MESSAGES, ids=["arrays", "objects"])
+def test_a_deeply_nested_message_is_answered_with_an_error_and_the_socket_stays_open(server, member, message):
+    token = token_pair_issue(user=member).access_token
+
+    with _socket(server, subprotocols=["bearer", token]) as socket:
+        assert _receive(socket)["type"] == "authenticated"
+        socket.send(message)
+        assert _receive(socket) == {"type": "error", "error_code": "INVALID_REQUEST", "detail": "Send JSON objects."}
+        socket.send(json.dumps({"type": "ping"}))
+        assert _receive(socket) == {"type": "pong"}
+
+
+@pytest.mark.parametrize("message", DEEP_MESSAGES, ids=["arrays", "objects"])
+def test_a_deeply_nested_first_message_closes_with_4401(server, message):
+    with _socket(server) as socket:
+        socket.send(message)
+        assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+
+
+def _rotated_refresh_reused(user: User, refresh_token: str) -> None:
+    token_refresh(refresh_token=refresh_token)
+    with pytest.raises(InvalidToken):
+        token_refresh(refresh_token=refresh_token)
+
+
+REVOCATIONS = {
+    "logout": lambda user, pair: auth_logout(user=user, access_token=AccessToken(pair.access_token)),
+    "password change": lambda user, pair: password_change(
+        user=user, old_password=DEFAULT_PASSWORD, new_password="Another-Lantern-58?"
+    ),
+    "refresh reuse": lambda user, pair: _rotated_refresh_reused(user, pair.refresh_token),
+    "deactivation": lambda user, pair: user_deactivate(user=user),
+}
+
+
+@pytest.mark.parametrize("how", ["subprotocol", "first message"])
+@pytest.mark.parametrize("revoke", REVOCATIONS.values(), ids=REVOCATIONS.keys())
+def test_revoking_the_login_closes_its_open_socket_with_4401(server, member, settings, revoke, how):
+    # Reuse is only reuse once the grace for concurrent refreshes is over.
+    settings.JWT_REFRESH_REUSE_INTERVAL = 0
+    pair = token_pair_issue(user=member)
+    other_login = token_pair_issue(user=UserFactory())
+
+    options = {"subprotocols": ["bearer", pair.access_token]} if how == "subprotocol" else {}
+    with _socket(server, **options) as socket, _socket(server) as bystander:
+        if how == "first message":
+            socket.send(json.dumps({"type": "auth", "token": pair.access_token}))
+        bystander.send(json.dumps({"type": "auth", "token": other_login.access_token}))
+        assert _receive(socket)["type"] == "authenticated"
+        assert _receive(bystander)["type"] == "authenticated"
+
+        revoke(member, pair)
+
+        assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+        bystander.send(json.dumps({"type": "ping"}))
+        assert _receive(bystander) == {"type": "pong"}
+
+
+def test_a_socket_that_never_authenticates_is_closed_with_4401(server):
+    with _socket(server) as socket:
+        # Nothing sent: the server's deadline (WEBSOCKET_AUTH_TIMEOUT, 5 s) closes it.
+        assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
