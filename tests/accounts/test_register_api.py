@@ -1,8 +1,11 @@
 import pytest
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts.models import AuditEvent, User
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.races import race
+from tests.races import statuses as race_statuses
 
 URL = reverse("auth-register")
 
@@ -126,3 +129,35 @@ def test_register_ignores_a_client_supplied_role(api_client):
     user = User.objects.get(username="ada")
     assert user.role == User.Role.USER
     assert user.is_staff is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("taken", "spelling"),
+    [("strasse", "STRASSE"), ("strasse", "straße"), ("samuel", "ſamuel"), ("samuel", "ｓａｍｕｅｌ")],
+)
+def test_register_refuses_a_username_that_names_an_existing_account_in_another_spelling(api_client, taken, spelling):
+    UserFactory(username=taken)
+
+    response = api_client.post(URL, _payload(username=spelling), format="json")
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"username": ["This username is taken."]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registering_one_account_twice_at_once_gives_one_account_and_no_500():
+    def register(email, username):
+        return lambda: APIClient().post(URL, _payload(email=email, username=username), format="json")
+
+    spellings = [
+        ("ada@example.com", "ada"),
+        ("ADA@example.com", "ADA"),
+        ("Ada@EXAMPLE.com", "Ada"),
+        ("aDa@example.com", "aDa"),
+    ]
+    results = race([register(email, username) for email, username in spellings])
+
+    assert race_statuses(results) == [201, 422, 422, 422]
+    assert {result.json()["error_code"] for result in results if result.status_code == 422} == {"DUPLICATE_EMAIL"}
+    assert User.objects.filter(email_key="ada@example.com").count() == 1
