@@ -105,10 +105,12 @@ def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
 def enrollment_confirmed_body(
     *, user: User, device: Device, codes: list[str] | None, enrollment_token: str
 ) -> dict[str, Any]:
-    """The answer to a confirmed factor (code or passkey); by enrollment token it also completes the sign-up."""
+    """The answer to a confirmed factor (code or passkey); by enrollment token it also completes the sign-up.
+
+    The activation has already spent the enrollment token, under the lock on the user's row.
+    """
     body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
     if enrollment_token:
-        mfa.enrollment_finish(token=enrollment_token)
         body |= tokens.token_pair_issue(user=user).as_dict()
     return body
 
@@ -150,7 +152,9 @@ class ConfirmView(APIView):
         given.is_valid(raise_exception=True)
         user, enrollment_token = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        device, codes = mfa.mfa_enroll_confirm(user=user, method=data["method"], code=data["code"], request=request)
+        device, codes = mfa.mfa_enroll_confirm(
+            user=user, method=data["method"], code=data["code"], request=request, enrollment_token=enrollment_token
+        )
         body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
         return Response(body)
 

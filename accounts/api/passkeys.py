@@ -90,7 +90,11 @@ class RegisterCompleteView(APIView):
         data = given.validated_data
         user, enrollment_token = enrolling_user(request, data)
         device, codes = passkeys.passkey_register_complete(
-            user=user, credential=data["credential"], name=data["name"], request=request
+            user=user,
+            credential=data["credential"],
+            name=data["name"],
+            request=request,
+            enrollment_token=enrollment_token,
         )
         body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
         return Response(body)

@@ -175,7 +175,7 @@ def mfa_enroll_begin(*, user: User, method: str, request: HttpRequest, phone: st
 
 
 def mfa_enroll_confirm(
-    *, user: User, method: str, code: str, request: HttpRequest | None = None
+    *, user: User, method: str, code: str, request: HttpRequest | None = None, enrollment_token: str = ""
 ) -> tuple[Device, list[str] | None]:
     """Activate the pending device. The first factor also brings the recovery codes, shown this once."""
     device = DEVICE_MODELS[method].objects.filter(user=user, confirmed=False).order_by("-created_at").first()
@@ -183,12 +183,25 @@ def mfa_enroll_confirm(
         raise ValidationFailed(errors={"method": [f"No {method} enrollment is pending: start with auth/mfa/enroll."]})
     if not device.verify_token(code):
         raise MFACodeInvalid()
-    return device, mfa_device_activate(device=device, request=request)
+    return device, mfa_device_activate(device=device, request=request, enrollment_token=enrollment_token)
 
 
 @transaction.atomic
-def mfa_device_activate(*, device: Device, request: HttpRequest | None = None) -> list[str] | None:
-    """Count a proven device as a factor (code-based or passkey). The first one brings the recovery codes."""
+def mfa_device_activate(
+    *, device: Device, request: HttpRequest | None = None, enrollment_token: str = ""
+) -> list[str] | None:
+    """Count a proven device as a factor (code-based or passkey). The first one brings the recovery codes.
+
+    With an `enrollment_token` (no factor proven yet) the device may only be the account's first
+    factor, and the token is spent with it. The user's row is locked first, so two enrollment tokens
+    confirming at once cannot both add a "first" factor.
+    """
+    User.objects.select_for_update().filter(pk=device.user_id).first()
+    if enrollment_token:
+        challenge = mfa_challenge_get(token=enrollment_token, purpose=MFAChallenge.Purpose.ENROLL, for_update=True)
+        if _has_factor(user=device.user, besides=device):
+            raise MFAChallengeInvalid()
+        _challenge_spend(challenge)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     method = device_method(device)
@@ -331,9 +344,14 @@ def mfa_login_verify(
     return user
 
 
+def _has_factor(*, user: User, besides: Device | None = None) -> bool:
+    return any(device != besides for device in user_devices(user=user))
+
+
 def enrollment_user_get(*, token: str) -> User:
-    return mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.ENROLL).user
-
-
-def enrollment_finish(*, token: str) -> None:
-    _challenge_spend(mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.ENROLL))
+    """The account an enrollment token stands for. Once it has a factor, every enrollment token is dead:
+    adding another factor takes a session that has proven one."""
+    user = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.ENROLL).user
+    if _has_factor(user=user):
+        raise MFAChallengeInvalid()
+    return user

@@ -97,7 +97,12 @@ def passkey_register_begin(*, user: User, request: HttpRequest | None = None) ->
 
 
 def passkey_register_complete(
-    *, user: User, credential: dict[str, Any], name: str, request: HttpRequest | None = None
+    *,
+    user: User,
+    credential: dict[str, Any],
+    name: str,
+    request: HttpRequest | None = None,
+    enrollment_token: str = "",
 ) -> tuple[WebAuthnCredential, list[str] | None]:
     """Verify and store the new passkey; like any factor, the first one brings the recovery codes."""
     with _client_response_checked():
@@ -113,7 +118,7 @@ def passkey_register_complete(
             _sign_count_check(device)
         device.name = name
         device.save(update_fields=["name"])
-        codes = mfa.mfa_device_activate(device=device, request=request)
+        codes = mfa.mfa_device_activate(device=device, request=request, enrollment_token=enrollment_token)
     return device, codes
 
 

@@ -203,16 +203,7 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
 
 
 def enroll_done(request: HttpRequest, user: User, token: str, device: Device, codes: list[str] | None) -> HttpResponse:
-    if token:
-        try:
-            mfa.enrollment_finish(token=token)
-        except MFAChallengeInvalid:
-            pending_clear(request)
-            messages.info(request, "Your second factor is set up. Sign in with your password and a code from it.")
-            return redirect("login")
-        next_url = session_login_complete(request, user)
-    else:
-        next_url = reverse("security")
+    next_url = session_login_complete(request, user) if token else reverse("security")
     if codes:
         return recovery_codes_render(request, codes=codes, continue_url=next_url, first_time=bool(token))
     messages.success(request, f"{device.name} added as a second factor.")
@@ -245,8 +236,12 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and code_form.is_valid():
         try:
             device, codes = mfa.mfa_enroll_confirm(
-                user=user, method=method, code=code_form.cleaned_data["code"], request=request
+                user=user, method=method, code=code_form.cleaned_data["code"], request=request, enrollment_token=token
             )
+        except MFAChallengeInvalid:
+            pending_clear(request)
+            messages.info(request, "That setup link has expired. Sign in to continue.")
+            return redirect("login")
         except MFACodeInvalid:
             code_form.add_error("code", "That code is wrong or has expired. Check it and try again.")
         except ValidationFailed:

@@ -1,5 +1,6 @@
 """Enrolling and managing second factors through the API."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -8,11 +9,14 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, MFAChallenge, SMSDevice, TOTPDevice
+from accounts.models import AuditEvent, EmailDevice, MFAChallenge, RecoveryCodeDevice, SMSDevice, TOTPDevice, User
+from accounts.services import mfa
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import api_login, enrolled_user, totp_code
 from tests.accounts.twilio_server import ACCOUNT_SID, AUTH_TOKEN, twilio_server
+from tests.races import race, statuses
 
 REGISTER = reverse("auth-register")
 ENROLL = reverse("auth-mfa-enroll")
@@ -73,6 +77,77 @@ def test_the_enrollment_token_is_spent_once_enrollment_is_confirmed(api_client):
 
     assert again.status_code == 401
     assert again.json()["error_code"] == "INVALID_TOKEN"
+
+
+def _second_enrollment_token(api_client) -> str:
+    """Sign in with the password before enrolling: the MFA_REQUIRED answer carries another enrollment token."""
+    response = api_client.post(LOGIN, {"email": "new@example.com", "password": DEFAULT_PASSWORD}, format="json")
+    assert response.json()["error_code"] == "MFA_REQUIRED"
+    return response.json()["enrollment_token"]
+
+
+def _enroll_totp(api_client, token: str):
+    device_id = api_client.post(ENROLL, {"method": "totp", "enrollment_token": token}, format="json").json()[
+        "device_id"
+    ]
+    return api_client.post(
+        CONFIRM, {"method": "totp", "code": _device_code(device_id), "enrollment_token": token}, format="json"
+    )
+
+
+@pytest.mark.django_db
+def test_a_second_enrollment_token_dies_once_the_account_has_a_factor(api_client):
+    first = _register(api_client)
+    second = _second_enrollment_token(api_client)
+    assert _enroll_totp(api_client, first).status_code == 200
+
+    started = api_client.post(ENROLL, {"method": "totp", "enrollment_token": second}, format="json")
+    confirmed = api_client.post(
+        CONFIRM, {"method": "totp", "code": "123456", "enrollment_token": second}, format="json"
+    )
+
+    assert started.status_code == 401
+    assert started.json()["error_code"] == "INVALID_TOKEN"
+    assert confirmed.status_code == 401
+    assert "access_token" not in confirmed.json()
+    assert TOTPDevice.objects.filter(user__email="new@example.com").count() == 1
+
+
+@pytest.mark.django_db
+def test_an_enrollment_begun_with_a_second_token_cannot_be_confirmed_after_the_first_factor(api_client):
+    first = _register(api_client)
+    second = _second_enrollment_token(api_client)
+    api_client.post(ENROLL, {"method": "email", "enrollment_token": second}, format="json")
+    code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    assert _enroll_totp(api_client, first).status_code == 200
+
+    confirmed = api_client.post(CONFIRM, {"method": "email", "code": code, "enrollment_token": second}, format="json")
+
+    assert confirmed.status_code == 401
+    assert confirmed.json()["error_code"] == "INVALID_TOKEN"
+    assert "access_token" not in confirmed.json()
+    assert not EmailDevice.objects.filter(user__email="new@example.com", confirmed=True).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_enrollment_tokens_confirming_at_once_add_one_first_factor():
+    setup = APIClient()
+    first = _register(setup)
+    second = _second_enrollment_token(setup)
+    device_id = setup.post(ENROLL, {"method": "totp", "enrollment_token": first}, format="json").json()["device_id"]
+    setup.post(ENROLL, {"method": "email", "enrollment_token": second}, format="json")
+    email_code = re.search(r"\b(\d{6})\b", mail.outbox[-1].body).group(1)
+    bodies = [
+        {"method": "totp", "code": _device_code(device_id), "enrollment_token": first},
+        {"method": "email", "code": email_code, "enrollment_token": second},
+    ]
+
+    responses = race([lambda body=body: APIClient().post(CONFIRM, body, format="json") for body in bodies])
+
+    assert statuses(responses) == [200, 401]
+    user = User.objects.get(email="new@example.com")
+    assert len(mfa.user_devices(user=user)) == 1
+    assert RecoveryCodeDevice.objects.filter(user=user).count() == 1
 
 
 @pytest.mark.django_db

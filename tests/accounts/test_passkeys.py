@@ -151,6 +151,22 @@ def test_a_passkey_as_the_first_factor_completes_the_sign_up_like_a_code(api_cli
     assert spent.json()["error_code"] == "INVALID_TOKEN"
 
 
+def test_a_second_enrollment_token_cannot_add_a_passkey_once_the_account_has_a_factor(api_client):
+    account = {"email": "ada@example.com", "username": "ada", "password": DEFAULT_PASSWORD}
+    first = _post(api_client, reverse("auth-register"), account).json()["enrollment_token"]
+    second = _post(api_client, reverse("auth-login"), account).json()["enrollment_token"]
+    begin = _post(api_client, REGISTER_BEGIN, {"enrollment_token": second})
+    assert _register(api_client, SoftAuthenticator(), enrollment_token=first).status_code == 200
+
+    credential = SoftAuthenticator().create(begin.json()["options"], ORIGIN)
+    late = _post(api_client, REGISTER_COMPLETE, {"credential": credential, "enrollment_token": second})
+
+    assert late.status_code == 401
+    assert late.json()["error_code"] == "INVALID_TOKEN"
+    assert "access_token" not in late.json()
+    assert WebAuthnCredential.objects.filter(user__email="ada@example.com").count() == 1
+
+
 def test_registering_needs_a_bearer_token_or_a_live_enrollment_token(api_client):
     anonymous = _post(api_client, REGISTER_BEGIN, {})
     forged = _post(api_client, REGISTER_BEGIN, {"enrollment_token": "not-a-token"})
