@@ -106,13 +106,17 @@ def family_revoked_mark(family: str) -> None:
     cache.set(f"{REVOKED_FAMILY_PREFIX}{family}", True, timeout=lifetime)
 
 
+def family_revoked(family: str) -> bool:
+    return bool(cache.get(f"{REVOKED_FAMILY_PREFIX}{family}"))
+
+
 class AccessToken(_DigestRecordMixin, tokens.BlacklistMixin, tokens.AccessToken):
     """An access token that can be revoked before it expires: by its jti (logout) or its login's family."""
 
     def check_blacklist(self) -> None:
         super().check_blacklist()
         family = self.payload.get("fam")
-        if family and cache.get(f"{REVOKED_FAMILY_PREFIX}{family}"):
+        if family and family_revoked(family):
             raise TokenError("Token is blacklisted")
 
 

@@ -1,10 +1,13 @@
 """Token writes: issuing, rotating and revoking JWT pairs."""
 
+import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,10 +23,12 @@ from accounts.tokens import (
     claims_check,
     family_of,
     family_prefix,
+    family_revoked,
     family_revoked_mark,
 )
 from accounts.websocket import family_group, user_sessions_group
 from config.api.exceptions import InvalidToken, TokenExpired
+from config.encryption import decrypt, encrypt
 
 
 @dataclass(frozen=True)
@@ -82,22 +87,45 @@ def _family_revoke(family: str | None) -> int:
     return _revoke(OutstandingToken.objects.filter(token__startswith=family_prefix(family)))
 
 
+ROTATED_PREFIX = "refresh-rotated:"
+
+
+def _rotation_remember(jti: str, pair: TokenPair) -> None:
+    """Keep a rotation's answer for the reuse interval, encrypted: the cache must not hold usable tokens."""
+    interval = settings.JWT_REFRESH_REUSE_INTERVAL
+    if interval > 0:
+        cache.set(f"{ROTATED_PREFIX}{jti}", encrypt(json.dumps(pair.as_dict())), timeout=interval)
+
+
+def _rotation_recalled(jti: str, family: str) -> TokenPair | None:
+    stored = cache.get(f"{ROTATED_PREFIX}{jti}")
+    if stored is None or family_revoked(family):
+        return None
+    return TokenPair(**json.loads(decrypt(stored)))
+
+
 def token_refresh(*, refresh_token: str) -> TokenPair:
-    """Rotate a refresh token. Presenting one that was already rotated revokes its whole family."""
+    """Rotate a refresh token. Presenting one that was already rotated revokes its whole family.
+
+    Within `JWT_REFRESH_REUSE_INTERVAL` seconds of its rotation, a refresh token presented again gets
+    the same new pair instead: two tabs refreshing at once are one client, not a thief.
+    """
     payload = _refresh_payload(refresh_token)
+    jti, family = payload[api_settings.JTI_CLAIM], payload.get("fam")
     with transaction.atomic():
-        record = (
-            OutstandingToken.objects.select_for_update(of=("self",))
-            .filter(jti=payload[api_settings.JTI_CLAIM])
-            .select_related("user")
-            .first()
-        )
+        # The lock makes a concurrent refresh wait for this one's answer to be remembered.
+        record = OutstandingToken.objects.select_for_update(of=("self",)).filter(jti=jti).select_related("user").first()
         if record is None or BlacklistedToken.objects.filter(token=record).exists():
-            _family_revoke(payload.get("fam"))
+            recalled = _rotation_recalled(jti, family) if family else None
+            if recalled is not None:
+                return recalled
+            _family_revoke(family)
         else:
             BlacklistedToken.objects.create(token=record)
             if record.user is not None and record.user.is_active:
-                return _pair(RefreshToken.for_user(record.user, family=payload.get("fam")))
+                pair = _pair(RefreshToken.for_user(record.user, family=family))
+                _rotation_remember(jti, pair)
+                return pair
     # Raised outside the transaction so the revocation above is kept.
     raise InvalidToken("The refresh token has been revoked.")
 

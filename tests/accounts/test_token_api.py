@@ -7,6 +7,7 @@ import time
 import jwt
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
@@ -68,8 +69,14 @@ def test_login_reports_bad_fields(api_client, payload, field):
     assert field in response.json()["errors"]
 
 
+@pytest.fixture
+def past_reuse_interval(settings):
+    """A rotated refresh token presented again counts as reuse at once, as it does after the interval."""
+    settings.JWT_REFRESH_REUSE_INTERVAL = 0
+
+
 @pytest.mark.django_db
-def test_refresh_rotates_and_the_old_refresh_token_is_spent(api_client, tokens):
+def test_refresh_rotates_and_the_old_refresh_token_is_spent(api_client, tokens, past_reuse_interval):
     first = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json")
     assert first.status_code == 200
     rotated = first.json()
@@ -83,7 +90,7 @@ def test_refresh_rotates_and_the_old_refresh_token_is_spent(api_client, tokens):
 
 
 @pytest.mark.django_db
-def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(api_client, enrolled, tokens):
+def test_reusing_a_rotated_refresh_token_revokes_its_whole_family(api_client, enrolled, tokens, past_reuse_interval):
     other_login = api_login(api_client, enrolled)
     rotated = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json").json()
 
@@ -298,3 +305,29 @@ def test_a_signed_refresh_token_with_a_malformed_claim_set_is_refused(api_client
 
     assert response.status_code == 401
     assert response.json()["error_code"] == "INVALID_TOKEN"
+
+
+@pytest.mark.django_db
+def test_a_refresh_repeated_within_the_reuse_interval_gets_the_same_pair(api_client, tokens):
+    first = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json")
+    again = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json()
+    assert _bearer(first.json()["access_token"]).get(ME).status_code == 200
+    # The cache holds the answer encrypted, never a usable token.
+    jti = jwt.decode(tokens.refresh_token, options={"verify_signature": False})["jti"]
+    stored = cache.get(f"refresh-rotated:{jti}")
+    assert stored
+    assert first.json()["refresh_token"] not in stored
+    assert first.json()["access_token"] not in stored
+
+
+@pytest.mark.django_db
+def test_a_rotated_refresh_token_after_a_logout_is_not_answered_from_the_reuse_interval(api_client, tokens):
+    first = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json").json()
+    _bearer(first["access_token"]).post(LOGOUT, {}, format="json")
+
+    again = api_client.post(REFRESH, {"refresh_token": tokens.refresh_token}, format="json")
+
+    assert again.status_code == 401
