@@ -2,9 +2,11 @@
 
 For every API route that takes an object id (a `…_id` parameter): someone outside the organization gets 404 for every
 method (never 403: no hint the object exists), an API key of another organization gets 404 too,
-and each role gets exactly what the role table (`organizations.roles.ROLE_ACTIONS`) says. A new
-route with an id parameter nobody taught this file, or a tenant view without `required_actions`
-for one of its methods, fails here until it is covered.
+and each role and each API-key scope gets exactly what the role table (`organizations.roles.ROLE_ACTIONS`,
+`SCOPE_ACTIONS`) says. Every list across organizations shows an organization's object exactly when
+the same table allows its `GET`, so a list never shows what the detail refuses. A new route with an
+id parameter nobody taught this file, a new list it cannot fill, or a tenant view without
+`required_actions` for one of its methods, fails here until it is covered.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,7 +20,7 @@ from accounts.models import TOTPDevice
 from accounts.services.tokens import token_pair_issue
 from organizations.api.base import TenantAPIView
 from organizations.models import Membership
-from organizations.roles import Role, role_allows
+from organizations.roles import Role, Scope, role_allows, scopes_allow
 from tests.accounts.mfa import enrolled_user
 from tests.organizations.factories import (
     InvitationFactory,
@@ -100,17 +102,25 @@ def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
             yield prefix + str(entry.pattern), entry
 
 
-def api_routes_with_ids() -> list[Route]:
+def api_routes(*, with_ids: bool) -> list[Route]:
     routes = []
     for pattern, entry in _walk(get_resolver().url_patterns):
         view = getattr(entry.callback, "view_class", None)
         object_ids = tuple(name for name in entry.pattern.converters if name.endswith("_id"))
-        if pattern.startswith("api/v1/") and view is not None and object_ids:
+        if pattern.startswith("api/v1/") and view is not None and bool(object_ids) == with_ids:
             routes.append(Route(entry.name, pattern, view, object_ids))
     return routes
 
 
-ROUTES = api_routes_with_ids()
+ROUTES = api_routes(with_ids=True)
+# Lists across organizations: the tenant views among the routes without an id.
+LISTS = [route for route in api_routes(with_ids=False) if issubclass(route.view, TenantAPIView)]
+# What each of them lists of a World. Teach this file every new one.
+LISTED: dict[str, Callable[[World], object]] = {
+    "organization-list": lambda world: world.organization.pk,
+    "project-list": lambda world: world.project.pk,
+    "api-key-list": lambda world: world.api_key.pk,
+}
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
 
@@ -138,8 +148,14 @@ def test_every_tenant_view_declares_the_action_each_method_needs():
         for route, method in TENANT_CASES
         if not issubclass(route.view, TenantAPIView) or method.upper() not in route.view.required_actions
     ]
+    lists_undeclared = [route.name for route in LISTS if "GET" not in route.view.required_actions]
 
     assert not undeclared
+    assert not lists_undeclared
+
+
+def test_every_list_across_organizations_is_known_here():
+    assert {route.name for route in LISTS} == set(LISTED)
 
 
 @pytest.mark.django_db
@@ -190,3 +206,55 @@ def test_each_role_gets_exactly_what_the_role_table_says(route, method, role):
     else:
         assert response.status_code == 403, (role, action, response.content)
         assert response.json()["error_code"] == "INSUFFICIENT_PERMISSIONS"
+
+
+def _key_client(world: World, scope: str) -> APIClient:
+    _, raw_key = api_key_with_secret(organization=world.organization, scopes=(scope,))
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=raw_key)
+    return client
+
+
+SCOPE_CASES = [(route, method, scope) for route, method in TENANT_CASES for scope in Scope.values]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method", "scope"), SCOPE_CASES, ids=[f"{r.name}-{m}-{scope}" for r, m, scope in SCOPE_CASES]
+)
+def test_each_api_key_scope_gets_exactly_what_the_scope_table_says(route, method, scope):
+    world = _world()
+    action = route.view.required_actions[method.upper()]
+
+    response = _call(_key_client(world, scope), route, method, world)
+
+    if scopes_allow([scope], action):
+        assert response.status_code not in (403, 404), (scope, action, response.content)
+    else:
+        assert response.status_code == 403, (scope, action, response.content)
+        assert response.json()["error_code"] == "INSUFFICIENT_PERMISSIONS"
+
+
+LIST_ACTORS = [("role", role) for role in Role.values] + [("scope", scope) for scope in Scope.values]
+LIST_CASES = [(route, kind, name) for route in LISTS for kind, name in LIST_ACTORS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "kind", "name"), LIST_CASES, ids=[f"{r.name}-{kind}-{name}" for r, kind, name in LIST_CASES]
+)
+def test_a_list_shows_an_organizations_object_exactly_when_the_table_allows_reading_it(route, kind, name):
+    world = _world()
+    action = route.view.required_actions["GET"]
+    if kind == "role":
+        allowed = role_allows(name, action)
+        client = _client_for(MembershipFactory(organization=world.organization, role=name).user)
+    else:
+        allowed = scopes_allow([name], action)
+        client = _key_client(world, name)
+
+    response = client.get(route.url(world))
+
+    assert response.status_code == 200, response.content
+    listed = {item["id"] for item in response.json()["items"]}
+    assert (str(LISTED[route.name](world)) in listed) == allowed, (kind, name, action)

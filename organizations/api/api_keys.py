@@ -9,8 +9,7 @@ from config.api.params import uuid_query_param
 from organizations import selectors
 from organizations.api.base import TenantAPIView
 from organizations.api.serializers import ApiKeyCreatedSerializer, ApiKeyInputSerializer, ApiKeyOutputSerializer
-from organizations.models import Membership
-from organizations.roles import Action, roles_allowed
+from organizations.roles import Action
 from organizations.services import api_keys
 
 TAGS = ["api-keys"]
@@ -19,16 +18,11 @@ TAGS = ["api-keys"]
 class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
-    required_actions = {"POST": Action.API_KEYS_MANAGE}
+    required_actions = {"GET": Action.API_KEYS_MANAGE, "POST": Action.API_KEYS_MANAGE}
     serializer_class = ApiKeyOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        actor = self.request.user
-        keys = selectors.api_key_list(actor=actor)
-        if getattr(actor, "is_api_key", False):
-            return keys.none()  # a key never lists keys, not even its own organization's
-        managed = Membership.objects.filter(user=actor, role__in=roles_allowed(Action.API_KEYS_MANAGE))
-        keys = keys.filter(organization__in=managed.values("organization"))
+        keys = selectors.api_key_list(actor=self.request.user).filter(organization__in=self.allowed_organizations())
         org_id = uuid_query_param(self.request, "org_id")
         return keys.filter(organization_id=org_id) if org_id else keys
 

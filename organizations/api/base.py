@@ -1,11 +1,12 @@
 from typing import Any, ClassVar
 
+from django.db.models import QuerySet
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from config.api.permissions import IsUserOrApiKey
-from organizations.access import actor_can
+from organizations.access import actor_can, organizations_allowing
 from organizations.models import Organization
 from organizations.roles import Action
 
@@ -24,7 +25,9 @@ class TenantAPIView(GenericAPIView):
 
     `required_actions` maps each HTTP method to the role-table action it needs; `authorize()` checks it
     (through `RoleAllows`) against the organization of the object the view fetched through a
-    `visible_to` selector, so an outsider has already had a 404. The tenant-isolation tests read
+    `visible_to` selector, so an outsider has already had a 404. A list across organizations keeps
+    those in `allowed_organizations()`: what it shows is what the detail would let the same actor
+    read, for a person's role and a key's scopes alike. The tenant-isolation tests read
     `required_actions` too.
     """
 
@@ -33,3 +36,7 @@ class TenantAPIView(GenericAPIView):
 
     def authorize(self, organization: Organization) -> None:
         self.check_object_permissions(self.request, organization)
+
+    def allowed_organizations(self) -> QuerySet[Organization]:
+        """The organizations in which this method's action is allowed: the filter of a list across them."""
+        return organizations_allowing(actor=self.request.user, action=self.required_actions[self.request.method])

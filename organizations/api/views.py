@@ -28,10 +28,13 @@ TAGS = ["organizations"]
 
 
 class OrganizationListCreateView(TenantAPIView, generics.ListAPIView):
+    # Creating one acts in no organization yet: only a person may, checked in post().
+    required_actions = {"GET": Action.ORGANIZATION_VIEW}
     serializer_class = OrganizationOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        return selectors.organization_list(actor=self.request.user)
+        allowed = self.allowed_organizations().values("pk")
+        return selectors.organization_list(actor=self.request.user).filter(pk__in=allowed)
 
     @extend_schema(summary="Organizations you belong to", tags=TAGS)
     def get(self, request: Request) -> Response:

@@ -9,7 +9,7 @@ from config.api.fields import StrictCharField
 from config.api.params import uuid_query_param
 from organizations import selectors as organization_selectors
 from organizations.api.base import TenantAPIView
-from organizations.roles import Action, Scope
+from organizations.roles import Action
 from projects import selectors, services
 from projects.models import Project
 
@@ -57,14 +57,13 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
-    required_actions = {"POST": Action.PROJECTS_MANAGE}
+    required_actions = {"GET": Action.PROJECTS_VIEW, "POST": Action.PROJECTS_MANAGE}
     serializer_class = ProjectOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        actor = self.request.user
-        if getattr(actor, "is_api_key", False) and Scope.READ not in actor.scopes:
-            return Project.objects.none()
-        return selectors.project_list(actor=actor, organization_id=uuid_query_param(self.request, "org_id"))
+        org_id = uuid_query_param(self.request, "org_id")
+        projects = selectors.project_list(actor=self.request.user, organization_id=org_id)
+        return projects.filter(organization__in=self.allowed_organizations())
 
     @extend_schema(
         summary="Projects in your organizations",

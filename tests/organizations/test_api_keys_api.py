@@ -70,6 +70,20 @@ def test_a_key_without_the_read_scope_reads_nothing(organization):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("scope", "reads"), [("read", True), ("scans:write", False), ("chat", False)])
+def test_a_key_gets_the_same_answer_from_the_organization_list_and_detail(organization, scope, reads):
+    _, raw_key = api_key_with_secret(organization=organization, scopes=(scope,))
+    client = _with_key(raw_key)
+
+    listed = client.get(reverse("organization-list"))
+    detail = client.get(reverse("organization-detail", args=[organization.pk]))
+
+    assert listed.status_code == 200
+    assert [item["id"] for item in listed.json()["items"]] == ([str(organization.pk)] if reads else [])
+    assert detail.status_code == (200 if reads else 403)
+
+
+@pytest.mark.django_db
 def test_a_key_never_manages_anything(organization):
     project = ProjectFactory(organization=organization)
     _, raw_key = api_key_with_secret(organization=organization, scopes=("read", "scans:write", "chat"))
