@@ -7,7 +7,6 @@ minute, loose enough for an office behind one NAT address, tight enough to slow 
 """
 
 import hashlib
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -24,18 +23,25 @@ LOGIN_WINDOW_SECONDS = 60
 
 
 def _counter_key(scope: str, value: str) -> str:
-    window = int(time.time() // LOGIN_WINDOW_SECONDS)
-    return f"login-failures:{scope}:{window}:{hashlib.sha256(value.encode()).hexdigest()}"
+    return f"login-failures:{scope}:{hashlib.sha256(value.encode()).hexdigest()}"
 
 
 def _counter_add(key: str) -> int:
-    # add() then incr(): both atomic in Redis, so parallel requests each get their own count.
-    cache.add(key, 0, LOGIN_WINDOW_SECONDS + 5)
+    # add() then incr(): both atomic in Redis, so parallel requests each get their own count. The window
+    # opens with the first attempt and lasts a minute (incr and decr keep the expiry).
+    cache.add(key, 0, LOGIN_WINDOW_SECONDS)
     try:
         return cache.incr(key)
     except ValueError:  # Expired between the two calls.
-        cache.add(key, 1, LOGIN_WINDOW_SECONDS + 5)
+        cache.add(key, 1, LOGIN_WINDOW_SECONDS)
         return 1
+
+
+def _counter_give_back(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # The window has closed meanwhile: nothing left to give back.
+        pass
 
 
 def _refused() -> RateLimitExceeded:
@@ -54,7 +60,7 @@ def login_attempt(*, request: HttpRequest | None, account: str) -> Iterator[None
     if _counter_add(account_key) > LOGIN_ACCOUNT_FAILURES:
         raise _refused()
     if (cache.get(address_key) or 0) >= LOGIN_ADDRESS_FAILURES:
-        cache.decr(account_key)
+        _counter_give_back(account_key)
         raise _refused()
     try:
         yield
@@ -62,7 +68,7 @@ def login_attempt(*, request: HttpRequest | None, account: str) -> Iterator[None
         _counter_add(address_key)
         raise
     except BaseException:
-        cache.decr(account_key)
+        _counter_give_back(account_key)
         raise
     # Right password: the reservation is given back, so signing in costs nothing.
-    cache.decr(account_key)
+    _counter_give_back(account_key)

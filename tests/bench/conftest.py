@@ -38,7 +38,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     python = sys.executable
     subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     process = subprocess.Popen(
-        [python, "-m", "uvicorn", "tests.bench.asgi:application", "--port", str(port), "--log-level", "warning"],
+        [
+            python,
+            "-m",
+            "uvicorn",
+            "tests.bench.asgi:application",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-proxy-headers",
+        ],
         cwd=ROOT,
         env=env,
     )
