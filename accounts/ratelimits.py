@@ -8,7 +8,7 @@ minute, loose enough for an office behind one NAT address, tight enough to slow 
 
 import hashlib
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -38,10 +38,9 @@ def _counter_add(key: str) -> int:
 
 
 def _counter_give_back(key: str) -> None:
-    try:
+    # ValueError: the window has closed meanwhile, and there is nothing left to give back.
+    with suppress(ValueError):
         cache.decr(key)
-    except ValueError:  # The window has closed meanwhile: nothing left to give back.
-        pass
 
 
 def _refused() -> RateLimitExceeded:
