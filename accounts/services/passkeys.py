@@ -148,6 +148,9 @@ def passkey_authenticate_complete(
         # Spent whatever the outcome: a challenge is signed once.
         challenge.state = {k: v for k, v in challenge.state.items() if k != STATE_KEY}
         challenge.save(update_fields=["state"])
+        # The sign counter is read, compared and written back by the helper: lock the user's passkeys so
+        # two sign-ins at once (a cloned authenticator) compare against each other's count, not a stale one.
+        list(WebAuthnCredential.objects.select_for_update().filter(user=challenge.user))
         try:
             with _client_response_checked():
                 _sign_count_check(

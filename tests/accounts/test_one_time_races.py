@@ -6,17 +6,22 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.response import Response
 from rest_framework.test import APIClient
 
-from accounts.models import EmailDevice, SMSDevice, TOTPDevice, User, code_digest
+from accounts.models import EmailDevice, MFAChallenge, SMSDevice, TOTPDevice, User, code_digest
+from accounts.services import mfa
+from accounts.services.tokens import token_pair_issue
 from tests.accounts.mfa import Enrolled, enrolled_user, mfa_token_for, totp_code
+from tests.accounts.soft_authenticator import SoftAuthenticator
 from tests.races import race, statuses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 RACERS = 5
 CODE = "424242"
+ORIGIN = "http://localhost:8000"
 
 
 def _sign_ins(user: User, body: dict) -> list[Callable[[], Response]]:
@@ -89,3 +94,35 @@ def test_wrong_codes_at_once_are_all_counted():
 
     assert 200 not in statuses(race(calls))
     assert TOTPDevice.objects.get(pk=enrolled.device.pk).throttling_failure_count == RACERS
+
+
+def test_a_cloned_passkey_signing_two_sign_ins_at_once_is_accepted_once(settings):
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [ORIGIN]
+    enrolled = enrolled_user()
+    owner = APIClient()
+    owner.credentials(HTTP_AUTHORIZATION=f"Bearer {token_pair_issue(user=enrolled.user).access_token}")
+    authenticator = SoftAuthenticator()
+    options = owner.post(reverse("auth-webauthn-register-begin"), {}, format="json").json()["options"]
+    credential = authenticator.create(options, ORIGIN)
+    assert (
+        owner.post(reverse("auth-webauthn-register-complete"), {"credential": credential}, format="json").status_code
+        == 200
+    )
+    calls = []
+    for _ in range(RACERS):
+        token = mfa.mfa_challenge_issue(user=enrolled.user, purpose=MFAChallenge.Purpose.LOGIN)
+        client = APIClient()
+        options = client.post(reverse("auth-webauthn-authenticate-begin"), {"mfa_token": token}, format="json").json()
+        authenticator.sign_count = 0  # every clone signs with the same count
+        assertion = authenticator.get(options["options"], ORIGIN)
+        calls.append(
+            lambda client=client, token=token, assertion=assertion: client.post(
+                reverse("auth-webauthn-authenticate-complete"),
+                {"mfa_token": token, "credential": assertion},
+                format="json",
+            )
+        )
+
+    _assert_one_sign_in(race(calls))
+    assert WebAuthnCredential.objects.get(user=enrolled.user).sign_count == 1
