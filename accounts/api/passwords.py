@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import PASSWORD_MIN_LENGTH
+from accounts.api.serializers import NewPasswordField
 from accounts.api.views import PublicAPIView
 from accounts.services import passwords
 from config.api.fields import StrictCharField, StrictEmailField
@@ -19,12 +19,12 @@ class PasswordResetInputSerializer(serializers.Serializer):
 
 class PasswordResetConfirmInputSerializer(serializers.Serializer):
     token = StrictCharField(max_length=200, help_text="The token from the reset email: `<id>.<secret>`.")
-    new_password = StrictCharField(min_length=PASSWORD_MIN_LENGTH, max_length=128, trim_whitespace=False)
+    new_password = NewPasswordField()
 
 
 class PasswordChangeInputSerializer(serializers.Serializer):
     old_password = StrictCharField(max_length=128, trim_whitespace=False)
-    new_password = StrictCharField(min_length=PASSWORD_MIN_LENGTH, max_length=128, trim_whitespace=False)
+    new_password = NewPasswordField()
 
 
 class DetailOutputSerializer(serializers.Serializer):
