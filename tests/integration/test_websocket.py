@@ -34,7 +34,7 @@ def _healthy(base_url: str) -> bool:
 def server(process_env: dict[str, str]) -> Iterator[str]:
     """The real ASGI app under uvicorn, on the test database; yields its base URL."""
     port = free_port()
-    command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off"]
+    command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off", "--no-proxy-headers"]
     command += ["--host", "127.0.0.1", "--port", str(port)]
     base_url = f"http://127.0.0.1:{port}"
     with process_running(command, env=process_env, ready=lambda: _healthy(base_url)):
