@@ -50,6 +50,14 @@ class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
+class MembershipRemoveForm(forms.Form):
+    revoke_api_keys = forms.BooleanField(required=False)
+
+
+class ApiKeyRevokeForm(forms.Form):
+    all_by_creator = forms.BooleanField(required=False)
+
+
 EXPIRY_CHOICES = [("", "Never"), ("30", "In 30 days"), ("90", "In 90 days"), ("365", "In a year")]
 
 

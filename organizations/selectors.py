@@ -1,7 +1,7 @@
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from config.api.exceptions import ResourceNotFound
 from config.encryption import secret_digest
@@ -59,7 +59,14 @@ def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
 
 
 def api_key_list(*, actor: "Actor") -> QuerySet[ApiKey]:
-    return ApiKey.objects.visible_to(actor).filter(revoked_at__isnull=True).select_related("organization")
+    """Live keys, each with its creator and `created_by_is_member`: a key outlives its creator's membership."""
+    creator_is_member = Membership.objects.filter(organization=OuterRef("organization"), user=OuterRef("created_by"))
+    return (
+        ApiKey.objects.visible_to(actor)
+        .filter(revoked_at__isnull=True)
+        .select_related("organization", "created_by")
+        .annotate(created_by_is_member=Exists(creator_is_member))
+    )
 
 
 def api_key_get(*, actor: "Actor", api_key_id: UUID) -> ApiKey:

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,12 +30,14 @@ from organizations.access import actor_role
 from organizations.context_processors import current_organization_set
 from organizations.forms import (
     ApiKeyForm,
+    ApiKeyRevokeForm,
     InvitationForm,
+    MembershipRemoveForm,
     MembershipRoleForm,
     OrganizationDeleteForm,
     OrganizationForm,
 )
-from organizations.models import Membership, Organization
+from organizations.models import ApiKey, Membership, Organization
 from organizations.roles import Action, Role, role_allows
 from organizations.services import api_keys, invitations, members, organizations
 
@@ -211,18 +214,39 @@ def organization_delete_page(request: HttpRequest, organization_id: UUID) -> Htt
 # --- Members ---------------------------------------------------------------------------------------
 
 
+def _keys_by_creator(request: HttpRequest, access: OrganizationAccess) -> dict[UUID, list[ApiKey]]:
+    """The organization's live keys grouped by who created them (one query); none for those who may not see keys."""
+    if not access.can["api_keys_manage"]:
+        return {}
+    grouped: dict[UUID, list[ApiKey]] = {}
+    for api_key in selectors.api_key_list(actor=request.user).filter(organization=access.organization):
+        if api_key.created_by_id is not None:
+            grouped.setdefault(api_key.created_by_id, []).append(api_key)
+    return grouped
+
+
 @login_required
 def member_list_page(request: HttpRequest, organization_id: UUID) -> HttpResponse:
     access = organization_access(request, organization_id, Action.MEMBERS_VIEW)
     memberships = selectors.membership_list(actor=request.user, organization=access.organization)
+    keys_by_creator = _keys_by_creator(request, access)
     choices = _role_choices(access)
     rows = []
     for membership in memberships:
         manageable = access.can["members_manage"] and (membership.role != Role.OWNER or access.role == Role.OWNER)
         rows.append(
-            {"membership": membership, "manageable": manageable, "is_self": membership.user_id == request.user.pk}
+            {
+                "membership": membership,
+                "manageable": manageable,
+                "is_self": membership.user_id == request.user.pk,
+                "api_keys": len(keys_by_creator.get(membership.user_id, [])),
+            }
         )
-    return _render(request, "organizations/members.html", access, "members", rows=rows, role_choices=choices)
+    # Keys outlive their creator's membership: the page names what former members left working.
+    former = [keys for keys in keys_by_creator.values() if not keys[0].created_by_is_member]
+    return _render(
+        request, "organizations/members.html", access, "members", rows=rows, role_choices=choices, former=former
+    )
 
 
 def _membership(access: OrganizationAccess, request: HttpRequest, membership_id: UUID) -> Membership:
@@ -259,16 +283,24 @@ def member_remove(request: HttpRequest, organization_id: UUID, membership_id: UU
     leaving = membership.user_id == request.user.pk
     if not leaving:  # leaving needs no role; removing someone else does
         access.require(Action.MEMBERS_MANAGE)
+    form = MembershipRemoveForm(request.POST)
+    form.is_valid()  # one optional checkbox: anything but "on" leaves it unticked
     try:
-        members.membership_remove(actor=request.user, membership=membership, request=request)
+        revoked = members.membership_remove(
+            actor=request.user,
+            membership=membership,
+            revoke_api_keys=form.cleaned_data["revoke_api_keys"],
+            request=request,
+        )
     except BastionError as error:
         messages.error(request, str(error.detail))
         return redirect("member-list-page", organization_id)
+    keys = f" Revoked {revoked} API key{pluralize(revoked)} {'you' if leaving else 'they'} created." if revoked else ""
     if leaving:
         current_organization_set(request, None)
-        messages.success(request, f"You left {membership.organization.name}.")
+        messages.success(request, f"You left {membership.organization.name}.{keys}")
         return redirect("organization-list-page")
-    messages.success(request, f"{membership.user.email} no longer belongs to {membership.organization.name}.")
+    messages.success(request, f"{membership.user.email} no longer belongs to {membership.organization.name}.{keys}")
     return redirect("member-list-page", organization_id)
 
 
@@ -354,8 +386,10 @@ def api_key_list_page(request: HttpRequest, organization_id: UUID) -> HttpRespon
             return _render(
                 request, "organizations/api_key_created.html", access, "api-keys", api_key=api_key, raw_key=raw_key
             )
+    keys_by_creator = _keys_by_creator(request, access)
     keys = selectors.api_key_list(actor=request.user).filter(organization=access.organization)
-    return _render(request, "organizations/api_keys.html", access, "api-keys", form=form, keys=keys)
+    rows = [{"key": key, "creators_keys": len(keys_by_creator.get(key.created_by_id, []))} for key in keys]
+    return _render(request, "organizations/api_keys.html", access, "api-keys", form=form, rows=rows)
 
 
 @login_required
@@ -365,6 +399,17 @@ def api_key_revoke(request: HttpRequest, organization_id: UUID, api_key_id: UUID
     api_key = found(selectors.api_key_get, actor=request.user, api_key_id=api_key_id)
     if api_key.organization_id != access.organization.pk:
         raise Http404("API key not found.")
+    form = ApiKeyRevokeForm(request.POST)
+    form.is_valid()  # one optional checkbox
+    if form.cleaned_data["all_by_creator"] and api_key.created_by is not None:
+        revoked = api_keys.api_keys_revoke_created_by(
+            actor=request.user, organization=access.organization, created_by_id=api_key.created_by_id, request=request
+        )
+        creator = api_key.created_by.email
+        messages.success(
+            request, f"Revoked {revoked} API key{pluralize(revoked)} {creator} created; requests with them now fail."
+        )
+        return redirect("api-key-list-page", organization_id)
     api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
     messages.success(request, f"The key {api_key.name} ({api_key.prefix}…) is revoked; requests with it now fail.")
     return redirect("api-key-list-page", organization_id)

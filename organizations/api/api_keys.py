@@ -8,7 +8,12 @@ from rest_framework.response import Response
 from config.api.params import uuid_query_param
 from organizations import selectors
 from organizations.api.base import TenantAPIView
-from organizations.api.serializers import ApiKeyCreatedSerializer, ApiKeyInputSerializer, ApiKeyOutputSerializer
+from organizations.api.serializers import (
+    ApiKeyCreatedSerializer,
+    ApiKeyInputSerializer,
+    ApiKeyOutputSerializer,
+    ApiKeyRevokeQuerySerializer,
+)
 from organizations.roles import Action
 from organizations.services import api_keys
 
@@ -46,19 +51,37 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
         data = dict(given.validated_data)
         organization = selectors.organization_get(actor=request.user, organization_id=data.pop("organization_id"))
         self.authorize(organization)
-        api_key, raw_key = api_keys.api_key_create(
+        created, raw_key = api_keys.api_key_create(
             actor=request.user, organization=organization, request=request, **data
         )
+        # Read back like every listed key, so the answer has the same fields (its creator among them).
+        api_key = selectors.api_key_get(actor=request.user, api_key_id=created.pk)
         body = {**ApiKeyOutputSerializer(api_key).data, "key": raw_key}
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class ApiKeyDetailView(TenantAPIView):
+    extra_error_statuses = (422,)  # a malformed ?all_by_creator=
     required_actions = {"DELETE": Action.API_KEYS_MANAGE}
 
-    @extend_schema(summary="Revoke an API key", responses={204: None}, tags=TAGS)
+    @extend_schema(
+        summary="Revoke an API key",
+        parameters=[ApiKeyRevokeQuerySerializer],
+        responses={204: None},
+        tags=TAGS,
+    )
     def delete(self, request: Request, api_key_id: UUID) -> Response:
+        given = ApiKeyRevokeQuerySerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
         api_key = selectors.api_key_get(actor=request.user, api_key_id=api_key_id)
         self.authorize(api_key.organization)
-        api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
+        if given.validated_data["all_by_creator"] and api_key.created_by_id is not None:
+            api_keys.api_keys_revoke_created_by(
+                actor=request.user,
+                organization=api_key.organization,
+                created_by_id=api_key.created_by_id,
+                request=request,
+            )
+        else:
+            api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import StrictCharField, StrictEmailField
@@ -42,6 +43,12 @@ class MembershipInputSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=Role.choices)
 
 
+class MembershipRemoveQuerySerializer(serializers.Serializer):
+    revoke_api_keys = serializers.BooleanField(
+        default=False, help_text="Also revoke the API keys this person created (needs the right to manage keys)."
+    )
+
+
 class InvitationInputSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.MEMBER)
@@ -67,13 +74,48 @@ class ApiKeyInputSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True)
 
 
+class ApiKeyCreatorSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    full_name = serializers.CharField()
+    is_member = serializers.BooleanField(help_text="False once they left or were removed; the key keeps working.")
+
+
 class ApiKeyOutputSerializer(serializers.ModelSerializer):
     organization_id = serializers.UUIDField()
+    created_by = serializers.SerializerMethodField(help_text="Who created the key; null if that account is deleted.")
 
     class Meta:
         model = ApiKey
-        fields = ["id", "organization_id", "name", "prefix", "scopes", "expires_at", "last_used_at", "created_at"]
+        fields = [
+            "id",
+            "organization_id",
+            "name",
+            "prefix",
+            "scopes",
+            "created_by",
+            "expires_at",
+            "last_used_at",
+            "created_at",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field(ApiKeyCreatorSerializer(allow_null=True))
+    def get_created_by(self, api_key: ApiKey) -> dict | None:
+        # `created_by_is_member` is annotated by the api_key_list selector, which every key shown comes from.
+        creator = api_key.created_by
+        if creator is None:
+            return None
+        fields = {"id": creator.pk, "email": creator.email, "full_name": creator.full_name}
+        return ApiKeyCreatorSerializer({**fields, "is_member": api_key.created_by_is_member}).data
+
+
+class ApiKeyRevokeQuerySerializer(serializers.Serializer):
+    all_by_creator = serializers.BooleanField(
+        default=False,
+        help_text="Also revoke every other live key the same person created in the organization, "
+        "e.g. everything a former member left behind.",
+    )
 
 
 class ApiKeyCreatedSerializer(ApiKeyOutputSerializer):

@@ -16,6 +16,7 @@ from organizations.api.serializers import (
     InvitationOutputSerializer,
     MembershipInputSerializer,
     MembershipOutputSerializer,
+    MembershipRemoveQuerySerializer,
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
 )
@@ -164,10 +165,21 @@ class MemberDetailView(TenantAPIView):
         )
         return Response(MembershipOutputSerializer(membership).data)
 
-    @extend_schema(summary="Remove a member (or leave)", responses={204: None}, tags=TAGS)
+    @extend_schema(
+        summary="Remove a member (or leave)",
+        description="The API keys the member created stay working unless `revoke_api_keys=true`.",
+        parameters=[MembershipRemoveQuerySerializer],
+        responses={204: None},
+        tags=TAGS,
+    )
     def delete(self, request: Request, organization_id: UUID, membership_id: UUID) -> Response:
+        given = MembershipRemoveQuerySerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
         members.membership_remove(
-            actor=request.user, membership=self._membership(organization_id, membership_id), request=request
+            actor=request.user,
+            membership=self._membership(organization_id, membership_id),
+            revoke_api_keys=given.validated_data["revoke_api_keys"],
+            request=request,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -80,6 +80,24 @@ def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | N
 
 
 @transaction.atomic
+def api_keys_revoke_created_by(
+    *, actor: "Actor", organization: Organization, created_by_id: object, request: "HttpRequest | None" = None
+) -> int:
+    """Revoke every live key someone created in the organization, in one step: what a former member left behind.
+
+    Keys are the organization's credentials, so they outlive their creator's membership until an admin
+    decides otherwise; each revocation is audited like any other, naming whose keys they were.
+    """
+    organization_action_require(actor=actor, organization=organization, action=Action.API_KEYS_MANAGE)
+    # Locked so two admins clicking at once revoke (and audit) each key once.
+    live = ApiKey.objects.select_for_update(of=("self",)).select_related("organization")
+    revoked = list(live.filter(organization=organization, created_by_id=created_by_id, revoked_at__isnull=True))
+    for api_key in revoked:
+        _api_key_revoked(actor=actor, api_key=api_key, request=request, created_by=str(created_by_id))
+    return len(revoked)
+
+
+@transaction.atomic
 def api_keys_revoke_by_operator(
     *, operator: "Actor", api_keys: "QuerySet[ApiKey]", request: "HttpRequest | None" = None
 ) -> int:

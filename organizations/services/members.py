@@ -11,6 +11,7 @@ from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
+from organizations.services.api_keys import api_keys_revoke_created_by
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -60,13 +61,27 @@ def membership_role_change(
 
 
 @transaction.atomic
-def membership_remove(*, actor: "Actor", membership: Membership, request: "HttpRequest | None" = None) -> None:
-    """Remove a member; anyone may also leave on their own, within the owner rules."""
+def membership_remove(
+    *, actor: "Actor", membership: Membership, revoke_api_keys: bool = False, request: "HttpRequest | None" = None
+) -> int:
+    """Remove a member; anyone may also leave on their own, within the owner rules.
+
+    The API keys they created are the organization's and keep working, unless `revoke_api_keys` asks
+    to revoke them in the same step (which needs the right to manage keys). Returns how many were.
+    """
     membership = _membership_lock(membership)
     leaving = membership.user_id == getattr(actor, "pk", None)
     if not leaving:
         organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
     _owner_rules_check(actor=actor, membership=membership, new_role=None)
+    # Before the membership goes: an admin leaving may revoke their own keys on the way out.
+    revoked = (
+        api_keys_revoke_created_by(
+            actor=actor, organization=membership.organization, created_by_id=membership.user_id, request=request
+        )
+        if revoke_api_keys
+        else 0
+    )
     audit_event_record(
         action=AuditEvent.Action.MEMBER_REMOVED,
         user=actor,
@@ -75,3 +90,4 @@ def membership_remove(*, actor: "Actor", membership: Membership, request: "HttpR
         data={"member": str(membership.user_id), "role": membership.role},
     )
     membership.delete()
+    return revoked

@@ -527,7 +527,7 @@ def test_the_list_shows_this_organizations_live_keys_only(client, organization, 
 
     response = session_login(client, owner.user).get(_page("api-key-list-page", organization))
 
-    assert list(response.context["keys"]) == [live]
+    assert [row["key"] for row in response.context["rows"]] == [live]
 
 
 def test_an_admin_revokes_a_key(client, organization, member_of):
@@ -564,6 +564,85 @@ def test_members_and_viewers_have_no_key_pages(client, organization, member_of, 
 
     assert (listing.status_code, creating.status_code, revoking.status_code) == (403, 403, 403)
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+# --- Keys of former members ---------------------------------------------------------------------------------
+
+
+def _former_member_with_keys(organization: Organization, count: int) -> tuple[User, list[ApiKey]]:
+    """Someone who created keys here and has left since: the keys stay, as organization credentials."""
+    former = UserFactory(full_name="Ada Former")
+    return former, ApiKeyFactory.create_batch(count, organization=organization, created_by=former)
+
+
+def test_the_key_list_says_who_created_each_key_and_who_has_left(client, organization, owner):
+    ApiKeyFactory(organization=organization, created_by=owner.user, name="mine")
+    former, _ = _former_member_with_keys(organization, 2)
+
+    response = session_login(client, owner.user).get(_page("api-key-list-page", organization))
+
+    page = response.content.decode()
+    assert owner.user.email in page
+    assert former.email in page
+    assert page.count("Former member</span>") == 2
+    assert f"Revoke all 2 of {former.email}" in page
+    members = {row["key"].name: row["key"].created_by_is_member for row in response.context["rows"]}
+    assert members["mine"] is True
+    assert sorted(members.values()) == [False, False, True]
+
+
+def test_the_members_page_lists_what_former_members_left_and_revokes_it_in_one_step(client, organization, owner):
+    former, keys = _former_member_with_keys(organization, 2)
+    kept = ApiKeyFactory(organization=organization, created_by=owner.user)
+    session_login(client, owner.user)
+
+    listed = client.get(_page("member-list-page", organization))
+    revoked = client.post(_page("api-key-revoke-page", organization, keys[0].pk), {"all_by_creator": "on"}, follow=True)
+
+    assert "API keys of former members" in listed.content.decode()
+    assert [[key.pk for key in group] for group in listed.context["former"]] == [[key.pk for key in reversed(keys)]]
+    assert not ApiKey.objects.filter(created_by=former, revoked_at__isnull=True).exists()
+    assert ApiKey.objects.filter(pk=kept.pk, revoked_at__isnull=True).exists()
+    assert _messages(revoked) == [f"Revoked 2 API keys {former.email} created; requests with them now fail."]
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_REVOKED, user=owner.user).count() == 2
+    assert "API keys of former members" not in client.get(_page("member-list-page", organization)).content.decode()
+
+
+def test_removing_a_member_on_the_page_can_revoke_their_keys_too(client, organization, owner, member_of):
+    admin = member_of(Role.ADMIN)
+    ApiKeyFactory.create_batch(2, organization=organization, created_by=admin.user)
+    session_login(client, owner.user)
+
+    listed = client.get(_page("member-list-page", organization)).content.decode()
+    response = client.post(_page("member-remove-page", organization, admin.pk), {"revoke_api_keys": "on"}, follow=True)
+
+    assert "Also revoke their 2 API keys" in listed
+    assert not Membership.objects.filter(pk=admin.pk).exists()
+    assert not ApiKey.objects.filter(revoked_at__isnull=True).exists()
+    assert _messages(response) == [f"{admin.user.email} no longer belongs to Acme. Revoked 2 API keys they created."]
+
+
+def test_removing_a_member_on_the_page_keeps_their_keys_unless_asked(client, organization, owner, member_of):
+    admin = member_of(Role.ADMIN)
+    ApiKeyFactory(organization=organization, created_by=admin.user)
+
+    session_login(client, owner.user).post(_page("member-remove-page", organization, admin.pk))
+
+    assert not Membership.objects.filter(pk=admin.pk).exists()
+    assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 1
+    assert "API keys of former members" in client.get(_page("member-list-page", organization)).content.decode()
+
+
+def test_who_may_not_manage_keys_sees_nothing_of_them_on_the_members_page(client, organization, owner, member_of):
+    _former_member_with_keys(organization, 1)
+    ApiKeyFactory(organization=organization, created_by=owner.user)
+
+    response = session_login(client, member_of(Role.VIEWER).user).get(_page("member-list-page", organization))
+
+    assert response.context["former"] == []
+    page = response.content.decode()
+    assert "API keys of former members" not in page
+    assert "Also revoke" not in page
 
 
 # --- Every page with an id: 404 for outsiders, generated from the URL configuration ---------------------
@@ -648,6 +727,7 @@ def _more_rows(organization: Organization, user: User, count: int) -> None:
         MembershipFactory(organization=organization, role=Role.MEMBER)
         InvitationFactory(organization=organization, invited_by=user)
         ApiKeyFactory(organization=organization, created_by=user)
+        ApiKeyFactory(organization=organization, created_by=UserFactory())  # a former member's
         MembershipFactory(user=user, organization=OrganizationFactory(), role=Role.ADMIN)
 
 
