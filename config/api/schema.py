@@ -51,6 +51,8 @@ class BastionAutoSchema(AutoSchema):
             statuses.add(403)
         if "{" in self.path:
             statuses.add(404)
+        if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
+            statuses.add(422)  # skip or limit out of range (config/api/pagination.py)
         if self.view.get_throttles():
             statuses.add(429)
         statuses |= {error.status_code for error in self._domain_errors()}
