@@ -76,5 +76,8 @@ def test_two_owners_removing_each_other_at_once_leave_one_owner():
 
     responses = race([_call(first, "delete", second), _call(second, "delete", first)])
 
-    assert statuses(responses) == [204, 403]  # the loser is no longer a member, so may remove no one
+    winner, loser = statuses(responses)
+    assert winner == 204
+    # The loser is no longer a member: refused at the door (404) or, if it got past it first, under the lock (403).
+    assert loser in {403, 404}
     assert _owners_left(first) == 1
