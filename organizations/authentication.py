@@ -10,12 +10,16 @@ from organizations.models import ApiKey
 from organizations.services.api_keys import api_key_authenticate
 
 
-def _raw_key(request: Request) -> str:
-    if given := request.META.get("HTTP_X_API_KEY", ""):
-        return given.strip()
+def _raw_key(request: Request) -> str | None:
+    """The key the request offers, "" for a blank X-API-Key, None when it offers none."""
+    if "HTTP_X_API_KEY" in request.META:
+        # Two credentials could name two identities; refusing beats guessing which one was meant.
+        if request.META.get("HTTP_AUTHORIZATION"):
+            raise InvalidToken("Send one credential: an Authorization header or an X-API-Key, not both.")
+        return request.META["HTTP_X_API_KEY"].strip()
     scheme, _, value = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
     value = value.strip()
-    return value if scheme.lower() == "bearer" and value.startswith(ApiKey.PREFIX) else ""
+    return value if scheme.lower() == "bearer" and value.startswith(ApiKey.PREFIX) else None
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -23,9 +27,10 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate(self, request: Request) -> tuple[ApiKeyActor, ApiKey] | None:
         raw_key = _raw_key(request)
-        if not raw_key:
+        if raw_key is None:
             return None
-        api_key = api_key_authenticate(raw_key=raw_key)
+        # A blank header is a key that failed, not an anonymous request.
+        api_key = api_key_authenticate(raw_key=raw_key) if raw_key else None
         if api_key is None:
             raise InvalidToken("The API key is invalid, expired or revoked.")
         return ApiKeyActor(api_key), api_key

@@ -178,3 +178,37 @@ def test_a_key_cannot_expire_in_the_past(owner_client, organization):
 
     assert response.status_code == 422
     assert "expires_at" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("second_key", ["valid", "wrong", "blank"])
+def test_a_key_beside_a_bearer_token_is_refused_rather_than_one_of_them_chosen(owner, organization, second_key):
+    _, raw_key = api_key_with_secret(organization=organization, scopes=("read",))
+    client = client_for(owner.user)
+    client.credentials(
+        HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"],
+        HTTP_X_API_KEY={"valid": raw_key, "wrong": "bsk_not-a-key", "blank": ""}[second_key],
+    )
+
+    response = client.get(PROJECTS)
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "INVALID_TOKEN"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("blank", ["", "   "])
+def test_a_blank_key_header_is_a_failed_key_not_an_anonymous_request(blank):
+    response = _with_key(blank).get(PROJECTS)
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "INVALID_TOKEN"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", [KEYS, PROJECTS])
+def test_an_empty_org_id_filter_is_refused_not_widened(owner_client, url):
+    response = owner_client.get(url, {"org_id": ""})
+
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"org_id": ["Must be a UUID."]}
