@@ -5,6 +5,7 @@ database the way parallel requests do. Use with `transactional_db`, so that ever
 rows the test created.
 """
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,6 +34,19 @@ def race(calls: Sequence[Callable[[], Any]], *, timeout: float = 60.0) -> list[A
         thread.join(timeout)
     assert not any(thread.is_alive() for thread in threads), "a racing call did not finish"
     return results
+
+
+def rendezvous(parties: int, *, timeout: float = 2.0) -> Callable[[], None]:
+    """A point each racer waits at until all have reached it, to widen a read-to-write window that the
+    scheduler would otherwise rarely open. A racer kept away by a lock (the fix under test) cannot
+    arrive: the others wait `timeout` seconds, then go on alone."""
+    barrier = threading.Barrier(parties)
+
+    def arrive() -> None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=timeout)
+
+    return arrive
 
 
 def statuses(responses: Sequence[Any]) -> list[int]:

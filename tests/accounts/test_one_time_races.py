@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django_otp_webauthn import helpers as webauthn_helpers
 from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.response import Response
 from rest_framework.test import APIClient
@@ -15,7 +16,7 @@ from accounts.services import mfa
 from accounts.services.tokens import token_pair_issue
 from tests.accounts.mfa import Enrolled, enrolled_user, mfa_token_for, totp_code
 from tests.accounts.soft_authenticator import SoftAuthenticator
-from tests.races import race, statuses
+from tests.races import race, rendezvous, statuses
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -96,7 +97,7 @@ def test_wrong_codes_at_once_are_all_counted():
     assert TOTPDevice.objects.get(pk=enrolled.device.pk).throttling_failure_count == RACERS
 
 
-def test_a_cloned_passkey_signing_two_sign_ins_at_once_is_accepted_once(settings):
+def test_a_cloned_passkey_signing_two_sign_ins_at_once_is_accepted_once(settings, monkeypatch):
     settings.OTP_WEBAUTHN_RP_ID = "localhost"
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [ORIGIN]
     enrolled = enrolled_user()
@@ -123,6 +124,14 @@ def test_a_cloned_passkey_signing_two_sign_ins_at_once_is_accepted_once(settings
                 format="json",
             )
         )
+
+    # Every racer has read the stored count and checked its signature against it before any writes the
+    # new count back: without the lock on the user's passkeys, all five would pass the comparison.
+    all_read = rendezvous(RACERS)
+    verify = webauthn_helpers.verify_authentication_response
+    monkeypatch.setattr(
+        webauthn_helpers, "verify_authentication_response", lambda **kwargs: (verify(**kwargs), all_read())[0]
+    )
 
     _assert_one_sign_in(race(calls))
     assert WebAuthnCredential.objects.get(user=enrolled.user).sign_count == 1
