@@ -5,10 +5,12 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.error import URLError
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,3 +68,22 @@ def process_running(command: list[str], *, env: dict[str, str], ready: Callable[
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def _healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/health", timeout=1) as response:
+            return response.status == 200
+    except (URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@contextmanager
+def uvicorn_running(env: dict[str, str]) -> Iterator[str]:
+    """The real ASGI app under uvicorn, started as `make run` and the README start it; yields its base URL."""
+    port = free_port()
+    command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off", "--no-proxy-headers"]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    base_url = f"http://127.0.0.1:{port}"
+    with process_running(command, env=env, ready=lambda: _healthy(base_url)):
+        yield base_url

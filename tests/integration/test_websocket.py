@@ -3,7 +3,6 @@ import json
 import time
 import urllib.request
 from collections.abc import Iterator
-from urllib.error import URLError
 
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -15,29 +14,16 @@ from accounts.services.tokens import auth_logout, token_pair_issue, token_refres
 from accounts.tokens import AccessToken
 from config.api.exceptions import InvalidToken
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
-from tests.integration.conftest import BIN, free_port, process_running
+from tests.integration.conftest import uvicorn_running
 
 pytestmark = pytest.mark.integration
 
 CLOSE_UNAUTHENTICATED = 4401
 
 
-def _healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/health", timeout=1) as response:
-            return response.status == 200
-    except (URLError, ConnectionError, TimeoutError):
-        return False
-
-
 @pytest.fixture(scope="module")
 def server(process_env: dict[str, str]) -> Iterator[str]:
-    """The real ASGI app under uvicorn, on the test database; yields its base URL."""
-    port = free_port()
-    command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off", "--no-proxy-headers"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    base_url = f"http://127.0.0.1:{port}"
-    with process_running(command, env=process_env, ready=lambda: _healthy(base_url)):
+    with uvicorn_running(process_env) as base_url:
         yield base_url
 
 
