@@ -8,6 +8,12 @@ from organizations.selectors import organization_list
 SESSION_KEY = "current_organization_id"
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    # A request refused before the middleware ran (a bad Host header) has no user at all.
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated)
+
+
 def _organizations_of(request: HttpRequest) -> list[Organization]:
     # Cached on the request: the page and the navigation both ask, and the list costs one query. Ordered
     # here because Django leaves Meta.ordering out of a GROUP BY query (the member count).
@@ -22,7 +28,7 @@ def current_organization_get(request: HttpRequest) -> Organization | None:
     Chosen only among the person's own organizations, so a stale or forged id in the session falls
     back to the first rather than reaching someone else's.
     """
-    if not request.user.is_authenticated:
+    if not _signed_in(request):
         return None
     organizations = _organizations_of(request)
     chosen = str(request.session.get(SESSION_KEY, ""))
@@ -38,6 +44,6 @@ def current_organization_set(request: HttpRequest, organization: Organization | 
 
 
 def current_organization(request: HttpRequest) -> dict[str, object]:
-    if not request.user.is_authenticated:
+    if not _signed_in(request):
         return {}
     return {"user_organizations": _organizations_of(request), "current_organization": current_organization_get(request)}

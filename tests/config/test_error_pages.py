@@ -6,12 +6,13 @@ from django.test import override_settings
 
 @pytest.mark.django_db
 @override_settings(DEBUG=False)
-def test_an_unknown_host_gets_the_plain_400_page(client):
+def test_an_unknown_host_gets_the_dashboard_400_page(client):
     response = client.get("/", HTTP_HOST="attacker.example")
 
     assert response.status_code == 400
     body = response.content.decode()
-    assert "Bad Request (400)" in body
+    assert "Bad request" in body
+    assert "Back to the dashboard" in body
     assert "DisallowedHost" not in body
     assert "ALLOWED_HOSTS" not in body
 
