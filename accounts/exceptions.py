@@ -13,6 +13,18 @@ class DuplicateEmail(BastionError):
     default_detail = "An account with this email already exists."
 
 
+class EnrollmentNotPending(BastionError):
+    status_code = 422
+    error_code = "ENROLLMENT_NOT_PENDING"
+    default_detail = "No enrollment of this method is pending: start with auth/mfa/enroll."
+
+
+class MethodNotEnrolled(BastionError):
+    status_code = 422
+    error_code = "METHOD_NOT_ENROLLED"
+    default_detail = "This account has no second factor of that method."
+
+
 class InvalidCredentials(BastionError):
     status_code = 401
     error_code = "INVALID_CREDENTIALS"

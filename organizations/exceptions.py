@@ -14,6 +14,19 @@ class InvitationInvalid(BastionError):
     default_detail = "This invitation is invalid, has expired, or is for another email address."
 
 
+class ConfirmationMismatch(BastionError):
+    status_code = 422
+    error_code = "CONFIRMATION_MISMATCH"
+    default_detail = "Type the confirmation exactly as asked."
+
+
+class ExpiryInPast(BastionError):
+    # Not a field's shape: the same timestamp is fine until the clock passes it.
+    status_code = 422
+    error_code = "EXPIRY_IN_PAST"
+    default_detail = "Choose an expiry in the future."
+
+
 class AlreadyMember(BastionError):
     status_code = 422
     error_code = "ALREADY_MEMBER"

@@ -20,6 +20,9 @@ SLUG_RULE = RegexValidator(
     "Use 3-50 lower-case letters, digits and hyphens, starting and ending with a letter or digit.",
 )
 
+# Blank is allowed by the field; the rule says so too, so that the schema it becomes admits it.
+COUNTRY_RULE = RegexValidator(r"^(?:[A-Z]{2})?$", "Use an ISO 3166 alpha-2 code, e.g. DE.")
+
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
     def visible_to(self, actor: "Actor") -> "OrganizationQuerySet":
@@ -45,9 +48,7 @@ class Organization(models.Model):
     slug = models.CharField(max_length=50, unique=True, validators=[SLUG_RULE])
     description = models.TextField(blank=True, max_length=2000)
     industry = models.CharField(max_length=80, blank=True)
-    country = models.CharField(
-        max_length=2, blank=True, validators=[RegexValidator(r"^[A-Z]{2}$", "Use an ISO 3166 alpha-2 code, e.g. DE.")]
-    )
+    country = models.CharField(max_length=2, blank=True, validators=[COUNTRY_RULE])
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

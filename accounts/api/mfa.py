@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django_otp.models import Device
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import TokenPairOutputSerializer
 from accounts.api.views import PublicAPIView
+from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid, ProviderUnavailable
 from accounts.models import User
 from accounts.services import mfa, tokens
 from config.api.exceptions import NotAuthenticated
@@ -20,12 +22,27 @@ from config.api.fields import StrictCharField
 METHODS = list(mfa.DEVICE_MODELS)
 
 
-class EnrollInputSerializer(serializers.Serializer):
+class MethodInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=METHODS)
-    phone = StrictCharField(max_length=20, required=False, default="", help_text="E.164 number, for `sms`.")
     enrollment_token = StrictCharField(
         max_length=128, required=False, help_text="From register or login; not needed with a Bearer token."
     )
+
+
+class EnrollInputSerializer(MethodInputSerializer):
+    required_if = {"phone": ("method", "sms")}
+    phone = StrictCharField(
+        max_length=20,
+        required=False,
+        default="",
+        validators=[RegexValidator(mfa.E164, "Give the number in international form, e.g. +447700900123.")],
+        help_text="E.164 number, for `sms`.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("method") == "sms" and not attrs.get("phone"):
+            raise serializers.ValidationError({"phone": ["Give the number to send codes to."]})
+        return attrs
 
 
 class EnrollOutputSerializer(serializers.Serializer):
@@ -37,9 +54,8 @@ class EnrollOutputSerializer(serializers.Serializer):
     sent_to = serializers.CharField(required=False, help_text="Email/SMS only: where the code went (masked).")
 
 
-class ConfirmInputSerializer(EnrollInputSerializer):
+class ConfirmInputSerializer(MethodInputSerializer):
     code = StrictCharField(max_length=16)
-    phone = None
 
 
 class DeviceOutputSerializer(serializers.Serializer):
@@ -116,6 +132,7 @@ def enrollment_confirmed_body(
 
 
 class EnrollView(APIView):
+    domain_errors = {"POST": (ProviderUnavailable,)}
     permission_classes = [AllowAny]
     extra_error_statuses = (401, 429, 503)
 
@@ -136,6 +153,7 @@ class EnrollView(APIView):
 
 
 class ConfirmView(APIView):
+    domain_errors = {"POST": (EnrollmentNotPending, MFACodeInvalid)}
     permission_classes = [AllowAny]
     extra_error_statuses = (401,)
 
@@ -160,6 +178,7 @@ class ConfirmView(APIView):
 
 
 class LoginMFAView(PublicAPIView):
+    domain_errors = {"POST": (MFACodeInvalid,)}
     extra_error_statuses = (401, 429)
 
     @extend_schema(
@@ -183,6 +202,7 @@ class LoginMFAView(PublicAPIView):
 
 
 class LoginCodeSendView(PublicAPIView):
+    domain_errors = {"POST": (MethodNotEnrolled, ProviderUnavailable)}
     extra_error_statuses = (401, 429, 503)
 
     @extend_schema(
@@ -206,6 +226,7 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
+    domain_errors = {"DELETE": (mfa.LastDeviceError,)}
     extra_error_statuses = (422,)
 
     @extend_schema(summary="Remove a second factor (never the last)", responses={204: None}, tags=["mfa"])

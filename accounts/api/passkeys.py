@@ -13,7 +13,9 @@ from rest_framework.views import APIView
 from accounts.api.mfa import ConfirmOutputSerializer, enrolling_user, enrollment_confirmed_body
 from accounts.api.serializers import TokenPairOutputSerializer
 from accounts.api.views import PublicAPIView
+from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
 from accounts.services import passkeys, tokens
+from accounts.services.passkeys import PasskeyAlreadyRegistered, PasskeyChallengeInvalid, PasskeyInvalid
 from config.api.fields import StrictCharField
 
 # An attestation with a certificate chain runs to a few kilobytes; nothing legitimate comes near this.
@@ -73,6 +75,7 @@ class RegisterBeginView(APIView):
 
 
 class RegisterCompleteView(APIView):
+    domain_errors = {"POST": (PasskeyInvalid, PasskeyChallengeInvalid, PasskeyAlreadyRegistered)}
     permission_classes = [AllowAny]
     extra_error_statuses = (401,)
 
@@ -101,6 +104,7 @@ class RegisterCompleteView(APIView):
 
 
 class AuthenticateBeginView(PublicAPIView):
+    domain_errors = {"POST": (MethodNotEnrolled,)}
     extra_error_statuses = (401, 429)
 
     @extend_schema(
@@ -118,6 +122,7 @@ class AuthenticateBeginView(PublicAPIView):
 
 
 class AuthenticateCompleteView(PublicAPIView):
+    domain_errors = {"POST": (PasskeyInvalid, PasskeyChallengeInvalid, MFACodeInvalid)}
     extra_error_statuses = (401, 429)
 
     @extend_schema(

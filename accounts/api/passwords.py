@@ -1,4 +1,4 @@
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -6,9 +6,10 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import NewPasswordField
 from accounts.api.views import PublicAPIView
+from accounts.exceptions import WeakPassword
 from accounts.services import passwords
+from accounts.services.passwords import PasswordResetInvalid, WrongPassword
 from config.api.fields import StrictCharField, StrictEmailField
-from config.api.serializers import ErrorSerializer
 
 RESET_REQUESTED = "If an account exists for this address, we have sent a reset link."
 
@@ -50,19 +51,14 @@ class PasswordResetView(PublicAPIView):
 
 
 class PasswordResetConfirmView(PublicAPIView):
+    domain_errors = {"POST": (PasswordResetInvalid, WeakPassword)}
+
     @extend_schema(
         summary="Set a new password with a reset token",
         description="The token works once, for one hour and five wrong tries. Afterwards every refresh token "
         "of the account is revoked: sign in again.",
         request=PasswordResetConfirmInputSerializer,
-        responses={
-            200: DetailOutputSerializer,
-            400: OpenApiResponse(
-                ErrorSerializer,
-                description="Malformed request (`INVALID_REQUEST`), or a token that is unknown, wrong, expired, "
-                "used or out of tries (`INVALID_RESET_TOKEN`, one message for all).",
-            ),
-        },
+        responses={200: DetailOutputSerializer},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:
@@ -73,19 +69,14 @@ class PasswordResetConfirmView(PublicAPIView):
 
 
 class PasswordChangeView(APIView):
+    domain_errors = {"POST": (WrongPassword, WeakPassword)}
+
     @extend_schema(
         summary="Change your password",
         description="Revokes every refresh token of the account and the access token used for this request: "
         "the client must sign in again.",
         request=PasswordChangeInputSerializer,
-        responses={
-            200: DetailOutputSerializer,
-            400: OpenApiResponse(
-                ErrorSerializer,
-                description="Malformed request (`INVALID_REQUEST`), or a wrong current password "
-                "(`INVALID_CREDENTIALS`).",
-            ),
-        },
+        responses={200: DetailOutputSerializer},
         tags=["auth"],
     )
     def post(self, request: Request) -> Response:

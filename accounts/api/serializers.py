@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
-from django.core.validators import MinLengthValidator
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import User
@@ -15,18 +15,13 @@ PASSWORD_MIN_LENGTH = next(
 
 
 class NewPasswordField(StrictCharField):
-    """A password being set. The schema states the length rule, but its length is checked with the other
+    """A password being set. The schema states the length rule, but the field leaves length to the
     password rules, so a short one gets 422 WEAK_PASSWORD with every reason, not a bare length error."""
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(min_length=PASSWORD_MIN_LENGTH, max_length=128, trim_whitespace=False, **kwargs)
+    schema_min_length = PASSWORD_MIN_LENGTH
 
-    def run_validators(self, value: Any) -> None:
-        saved, self.validators = self.validators, [v for v in self.validators if not isinstance(v, MinLengthValidator)]
-        try:
-            super().run_validators(value)
-        finally:
-            self.validators = saved
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=128, trim_whitespace=False, **kwargs)
 
 
 class UserOutputSerializer(serializers.ModelSerializer):
@@ -58,7 +53,7 @@ class MFAStepOutputSerializer(serializers.Serializer):
 
 class RegisterInputSerializer(serializers.Serializer):
     email = StrictEmailField(max_length=254)
-    username = StrictCharField(max_length=150)
+    username = StrictCharField(max_length=150, validators=[UnicodeUsernameValidator()])
     full_name = StrictCharField(max_length=200, required=False, allow_blank=True, default="")
     password = NewPasswordField(write_only=True)
 
@@ -91,7 +86,7 @@ class LogoutInputSerializer(serializers.Serializer):
 
 
 class MeInputSerializer(serializers.Serializer):
-    username = StrictCharField(max_length=150, required=False)
+    username = StrictCharField(max_length=150, required=False, validators=[UnicodeUsernameValidator()])
     full_name = StrictCharField(max_length=200, required=False, allow_blank=True)
 
 

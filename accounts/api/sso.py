@@ -9,6 +9,7 @@ from rest_framework.request import Request
 
 from accounts import sso
 from accounts.api.views import PublicAPIView
+from accounts.exceptions import ProviderUnavailable
 from config.api.fields import StrictCharField
 
 PROVIDERS = ["google", "github", "oidc"]
@@ -24,6 +25,7 @@ class SSOLoginInputSerializer(serializers.Serializer):
 
 
 class SSOLoginView(PublicAPIView):
+    domain_errors = {"GET": (ProviderUnavailable,)}
     extra_error_statuses = (422, 503)
 
     @extend_schema(

@@ -18,8 +18,10 @@ from accounts.api.serializers import (
     TokenPairOutputSerializer,
     UserOutputSerializer,
 )
+from accounts.exceptions import DuplicateEmail, InvalidCredentials, MFARequired, WeakPassword
 from accounts.models import MFAChallenge
 from accounts.services import mfa, tokens, users
+from config.api.exceptions import AlreadyExists
 
 
 # An endpoint reached before signing in: a stray Authorization header is ignored, not judged.
@@ -30,6 +32,8 @@ class PublicAPIView(APIView):
 
 
 class RegisterView(PublicAPIView):
+    domain_errors = {"POST": (WeakPassword, DuplicateEmail, AlreadyExists)}
+
     @extend_schema(
         summary="Create an account",
         request=RegisterInputSerializer,
@@ -48,6 +52,7 @@ class RegisterView(PublicAPIView):
 
 
 class LoginView(PublicAPIView):
+    domain_errors = {"POST": (InvalidCredentials, MFARequired)}
     extra_error_statuses = (401, 429)
 
     @extend_schema(
@@ -106,6 +111,8 @@ class LogoutView(APIView):
 
 
 class MeView(APIView):
+    domain_errors = {"PATCH": (AlreadyExists,)}
+
     @extend_schema(summary="Your profile", responses={200: UserOutputSerializer}, tags=["auth"])
     def get(self, request: Request) -> Response:
         return Response(UserOutputSerializer(request.user).data)

@@ -22,7 +22,13 @@ from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
 from django_ratelimit.core import is_ratelimited
 
-from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
+from accounts.exceptions import (
+    EnrollmentNotPending,
+    MethodNotEnrolled,
+    MFAChallengeInvalid,
+    MFACodeInvalid,
+    MFARequired,
+)
 from accounts.models import (
     AuditEvent,
     EmailDevice,
@@ -44,7 +50,7 @@ LOGIN_LIFETIME = timedelta(minutes=5)
 RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: codes are read off paper.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}\Z")
 CODE_SENDS_PER_CHALLENGE = 3
 CODE_SEND_RATE = "5/h"
 
@@ -180,7 +186,8 @@ def mfa_enroll_confirm(
     """Activate the pending device. The first factor also brings the recovery codes, shown this once."""
     device = DEVICE_MODELS[method].objects.filter(user=user, confirmed=False).order_by("-created_at").first()
     if device is None:
-        raise ValidationFailed(errors={"method": [f"No {method} enrollment is pending: start with auth/mfa/enroll."]})
+        message = f"No {method} enrollment is pending: start with auth/mfa/enroll."
+        raise EnrollmentNotPending(errors={"method": [message]})
     if not device.verify_token(code):
         raise MFACodeInvalid()
     return device, mfa_device_activate(device=device, request=request, enrollment_token=enrollment_token)
@@ -274,7 +281,7 @@ def mfa_login_code_send(*, token: str, method: str) -> dict[str, str]:
         challenge.save(update_fields=["state"])
     device = DEVICE_MODELS[method].objects.filter(user=challenge.user, confirmed=True).first()
     if device is None:
-        raise ValidationFailed(errors={"method": [f"This account has no {method} second factor."]})
+        raise MethodNotEnrolled(errors={"method": [f"This account has no {method} second factor."]})
     device.generate_challenge()
     sent_to = _mask_phone(device.phone) if method == "sms" else _mask_email(challenge.user.email)
     return {"method": method, "sent_to": sent_to}

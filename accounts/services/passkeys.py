@@ -26,10 +26,10 @@ from django_otp_webauthn.settings import app_settings
 from webauthn.helpers import base64url_to_bytes, parse_client_data_json, parse_registration_credential_json
 from webauthn.helpers.exceptions import WebAuthnException
 
-from accounts.exceptions import MFACodeInvalid
+from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
 from accounts.models import MFAChallenge, User
 from accounts.services import mfa
-from config.api.exceptions import BastionError, ValidationFailed
+from config.api.exceptions import BastionError
 
 STATE_KEY = "webauthn"
 # The authenticator's counter is unsigned 32-bit; the sign_count column is signed 32-bit on PostgreSQL.
@@ -127,7 +127,7 @@ def passkey_authenticate_begin(*, token: str, request: HttpRequest | None = None
     with transaction.atomic():
         challenge = mfa.mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
         if not WebAuthnCredential.objects.filter(user=challenge.user, confirmed=True).exists():
-            raise ValidationFailed(errors={"mfa_token": ["This account has no passkey."]})
+            raise MethodNotEnrolled(errors={"mfa_token": ["This account has no passkey."]})
         # User verification is not required: the password was the first factor, possession is the second,
         # and requiring it would shut out security keys without a PIN.
         options, state = _helper(request).authenticate_begin(user=challenge.user, require_user_verification=False)

@@ -25,7 +25,7 @@ from accounts.services.audit import audit_event_record, request_client_ip
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
 from accounts.tokens import AccessToken
-from config.api.exceptions import BastionError, RateLimitExceeded, ValidationFailed
+from config.api.exceptions import BastionError, RateLimitExceeded
 from config.encryption import secret_digest
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
@@ -214,7 +214,7 @@ def password_change(
     if not user.check_password(old_password):
         raise WrongPassword()
     if new_password == old_password:
-        raise ValidationFailed(errors={"new_password": ["Choose a password different from the current one."]})
+        raise WeakPassword(errors={"new_password": ["Choose a password different from the current one."]})
     _new_password_check(password=new_password, user=user)
     with transaction.atomic():
         if access_token is not None:

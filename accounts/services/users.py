@@ -12,7 +12,7 @@ from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
 from accounts.models import AuditEvent, User, identifier_canonical
 from accounts.ratelimits import login_attempt
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import ValidationFailed
+from config.api.exceptions import AlreadyExists, ValidationFailed
 from config.api.validation import model_check
 
 
@@ -29,7 +29,7 @@ def _uniqueness_check(*, email: str, username: str, exclude: User | None = None)
     if email and users.filter(email_key=identifier_canonical(email)).exists():
         raise DuplicateEmail(errors={"email": ["An account with this email already exists."]})
     if username and users.filter(username_key=identifier_canonical(username)).exists():
-        raise ValidationFailed(errors={"username": ["This username is taken."]})
+        raise AlreadyExists(errors={"username": ["This username is taken."]})
 
 
 def user_register(

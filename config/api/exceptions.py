@@ -43,6 +43,14 @@ class ValidationFailed(BastionError):
     default_detail = "The request has invalid fields."
 
 
+class AlreadyExists(BastionError):
+    """A unique value someone already holds: the request was well formed, the name was not free."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    error_code = "ALREADY_EXISTS"
+    default_detail = "This value is already taken."
+
+
 class NotAuthenticated(BastionError):
     status_code = status.HTTP_401_UNAUTHORIZED
     error_code = "NOT_AUTHENTICATED"

@@ -4,24 +4,30 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from config.api.exceptions import BastionError
 from config.api.permissions import IsUser
 from config.api.serializers import ErrorSerializer
 
-_ERRORS = {
-    400: "Malformed request (`INVALID_REQUEST`).",
-    401: "Missing, invalid, expired or revoked credentials (`NOT_AUTHENTICATED`, `INVALID_TOKEN`, `TOKEN_EXPIRED`).",
-    403: "Authenticated but not allowed (`INSUFFICIENT_PERMISSIONS`).",
-    404: "No such object, or not yours (`RESOURCE_NOT_FOUND`).",
-    413: "Request body over the configured limit (`PAYLOAD_TOO_LARGE`).",
-    415: "Body is not JSON (`UNSUPPORTED_MEDIA_TYPE`).",
-    422: "Invalid fields (`VALIDATION_ERROR` and domain codes), with `errors` per field.",
-    429: "Too many requests (`RATE_LIMIT_EXCEEDED`), with `Retry-After`.",
-    500: "Unexpected error (`INTERNAL_ERROR`); the body quotes a request id, never a trace.",
-    503: "An outside provider (SMS, model vendor) is unavailable (`PROVIDER_UNAVAILABLE`).",
+# Per status: what it means, and the codes any operation can give with it.
+_ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {
+    400: ("Malformed request.", ("INVALID_REQUEST",)),
+    401: ("Missing, invalid, expired or revoked credentials.", ("NOT_AUTHENTICATED", "INVALID_TOKEN", "TOKEN_EXPIRED")),
+    403: ("Authenticated but not allowed.", ("INSUFFICIENT_PERMISSIONS",)),
+    404: ("No such object, or not yours.", ("RESOURCE_NOT_FOUND",)),
+    413: ("Request body over the configured limit.", ("PAYLOAD_TOO_LARGE",)),
+    415: ("Body is not JSON.", ("UNSUPPORTED_MEDIA_TYPE",)),
+    422: ("Invalid fields, with `errors` per field.", ("VALIDATION_ERROR",)),
+    429: ("Too many requests, with `Retry-After`.", ("RATE_LIMIT_EXCEEDED",)),
+    500: ("Unexpected error; the body quotes a request id, never a trace.", ("INTERNAL_ERROR",)),
+    503: ("An outside provider (SMS, model vendor) is unavailable.", ("PROVIDER_UNAVAILABLE",)),
 }
+
+# DRF strips a string before checking it and refuses NUL in any; a schema pattern says the same.
+_NO_NUL = r"^[^\u0000]*$"
+_NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 class BastionAutoSchema(AutoSchema):
@@ -30,7 +36,12 @@ class BastionAutoSchema(AutoSchema):
     - A view's `domain_errors = {"DELETE": (LastOwnerError, ...)}`: the BastionErrors its service
       raises beyond bad fields, documented with their status and `error_code`.
     - A serializer's `required_one_of` / `required_any_of = ("a", "b")`: exactly one, or at least
-      one, of those fields must be given (its `validate` enforces it; the schema says it).
+      one, of those fields must be given; `required_if = {"phone": ("method", "sms")}`: a field
+      needed when another has a value. Its `validate` enforces them; the schema says them.
+    - Each error response lists its `error_code`s in `x-error-codes`, so a client (or a test) can
+      tell a documented refusal from a surprise.
+    - A free-text field's pattern says what DRF does to it: no NUL, and not blank once stripped.
+    - A field's `schema_min_length` states a minimum that its validators check elsewhere.
     """
 
     def _domain_errors(self) -> tuple[type[BastionError], ...]:
@@ -58,13 +69,19 @@ class BastionAutoSchema(AutoSchema):
         statuses |= {error.status_code for error in self._domain_errors()}
         return statuses | set(getattr(self.view, "extra_error_statuses", ()))
 
-    def _error_description(self, status: int) -> str:
-        codes = {error.error_code for error in self._domain_errors() if error.status_code == status}
-        if codes and status == 422 and self._has_body():
-            codes.add("VALIDATION_ERROR")
-        if not codes:
-            return _ERRORS[status]
-        return f"{_ERRORS[status]} Here: {', '.join(f'`{code}`' for code in sorted(codes))}."
+    def _error_codes(self, status: int) -> list[str]:
+        domain = {error.error_code for error in self._domain_errors() if error.status_code == status}
+        generic = _ERRORS[status][1]
+        return [*generic, *sorted(domain - set(generic))]
+
+    def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
+        super()._insert_field_validators(field, schema)
+        if not isinstance(field, serializers.CharField) or field.read_only or schema.get("type") != "string":
+            return
+        if not {"pattern", "format", "enum"} & schema.keys():
+            schema["pattern"] = _NOT_BLANK if field.trim_whitespace and not field.allow_blank else _NO_NUL
+        if hasattr(field, "schema_min_length"):
+            schema["minLength"] = field.schema_min_length
 
     def _map_serializer(self, serializer: Any, direction: str, bypass_extensions: bool = False) -> dict[str, Any]:
         mapped = super()._map_serializer(serializer, direction, bypass_extensions)
@@ -72,12 +89,21 @@ class BastionAutoSchema(AutoSchema):
             fields = getattr(serializer, attribute, ())
             if fields:
                 mapped[keyword] = [{"required": [field]} for field in fields]
+        conditions = [
+            {"if": {"properties": {other: {"const": value}}, "required": [other]}, "then": {"required": [needed]}}
+            for needed, (other, value) in getattr(serializer, "required_if", {}).items()
+        ]
+        if conditions:
+            mapped["allOf"] = conditions
         return mapped
 
     def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         for status in sorted(self._error_statuses()):
+            codes = self._error_codes(status)
             if str(status) not in responses:
-                response = OpenApiResponse(ErrorSerializer, description=self._error_description(status))
+                description = f"{_ERRORS[status][0]} Codes: {', '.join(f'`{code}`' for code in codes)}."
+                response = OpenApiResponse(ErrorSerializer, description=description)
                 responses[str(status)] = self._get_response_for_code(response, str(status), direction=direction)
+            responses[str(status)]["x-error-codes"] = codes
         return responses

@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from config.api.exceptions import ValidationFailed
+from config.api.exceptions import AlreadyExists, ValidationFailed
 
 
 def model_check(instance: models.Model, *, exclude: list[str] | None = None, validate_unique: bool = True) -> None:
@@ -12,11 +12,12 @@ def model_check(instance: models.Model, *, exclude: list[str] | None = None, val
         raise ValidationFailed(errors=error.message_dict) from None
 
 
-def model_save(instance: models.Model, *, conflict: dict[str, list[str]], validate_unique: bool = False) -> None:
-    """Check and save; a unique constraint lost to a concurrent write becomes the 422 `conflict` describes."""
-    model_check(instance, validate_unique=validate_unique)
+def model_save(instance: models.Model, *, conflict: dict[str, list[str]]) -> None:
+    """Check the fields and save. The unique constraint is the database's to judge, so a value taken
+    before or during this write is the same 422 `ALREADY_EXISTS`, with `conflict` as its field errors."""
+    model_check(instance, validate_unique=False)
     try:
         with transaction.atomic():
             instance.save()
     except IntegrityError:
-        raise ValidationFailed(errors=conflict) from None
+        raise AlreadyExists(errors=conflict) from None

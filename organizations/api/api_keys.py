@@ -14,6 +14,7 @@ from organizations.api.serializers import (
     ApiKeyOutputSerializer,
     ApiKeyRevokeQuerySerializer,
 )
+from organizations.exceptions import ExpiryInPast
 from organizations.roles import Action
 from organizations.services import api_keys
 
@@ -21,6 +22,7 @@ TAGS = ["api-keys"]
 
 
 class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
+    domain_errors = {"POST": (ExpiryInPast,)}
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.API_KEYS_MANAGE, "POST": Action.API_KEYS_MANAGE}

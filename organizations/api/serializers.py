@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.fields import StrictCharField, StrictEmailField
-from organizations.models import SLUG_RULE, ApiKey, Invitation, Membership, Organization
+from organizations.models import COUNTRY_RULE, SLUG_RULE, ApiKey, Invitation, Membership, Organization
 from organizations.roles import Role, Scope
 
 
@@ -11,7 +11,9 @@ class OrganizationInputSerializer(serializers.Serializer):
     slug = StrictCharField(max_length=50, validators=[SLUG_RULE])
     description = StrictCharField(max_length=2000, required=False, allow_blank=True)
     industry = StrictCharField(max_length=80, required=False, allow_blank=True)
-    country = StrictCharField(max_length=2, required=False, allow_blank=True, help_text="ISO 3166 alpha-2.")
+    country = StrictCharField(
+        max_length=2, required=False, allow_blank=True, validators=[COUNTRY_RULE], help_text="ISO 3166 alpha-2."
+    )
 
 
 class OrganizationOutputSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.exceptions import ValidationFailed
+from config.api.exceptions import AlreadyExists
 from config.api.permissions import IsUser
 from organizations import selectors
 from organizations.api.base import TenantAPIView
@@ -20,7 +20,7 @@ from organizations.api.serializers import (
     OrganizationInputSerializer,
     OrganizationOutputSerializer,
 )
-from organizations.exceptions import LastOwnerError
+from organizations.exceptions import AlreadyMember, ConfirmationMismatch, InvitationInvalid, LastOwnerError
 from organizations.models import Membership, Organization
 from organizations.roles import Action
 from organizations.services import invitations, members, organizations
@@ -29,6 +29,7 @@ TAGS = ["organizations"]
 
 
 class OrganizationListCreateView(TenantAPIView, generics.ListAPIView):
+    domain_errors = {"POST": (AlreadyExists,)}
     # Creating one acts in no organization yet: only a person may, checked in post().
     required_actions = {"GET": Action.ORGANIZATION_VIEW}
     serializer_class = OrganizationOutputSerializer
@@ -59,7 +60,7 @@ class OrganizationListCreateView(TenantAPIView, generics.ListAPIView):
 
 
 class OrganizationDetailView(TenantAPIView):
-    domain_errors = {"DELETE": (ValidationFailed,)}  # `confirm` is not the slug
+    domain_errors = {"PUT": (AlreadyExists,), "PATCH": (AlreadyExists,), "DELETE": (ConfirmationMismatch,)}
     required_actions = {
         "GET": Action.ORGANIZATION_VIEW,
         "PUT": Action.ORGANIZATION_UPDATE,
@@ -185,6 +186,7 @@ class MemberDetailView(TenantAPIView):
 
 
 class InvitationListCreateView(TenantAPIView, generics.ListAPIView):
+    domain_errors = {"POST": (AlreadyMember,)}
     required_actions = {"GET": Action.INVITATIONS_MANAGE, "POST": Action.INVITATIONS_MANAGE}
     serializer_class = InvitationOutputSerializer
 
@@ -238,6 +240,7 @@ class InvitationDetailView(TenantAPIView):
 
 
 class InvitationAcceptView(generics.GenericAPIView):
+    domain_errors = {"POST": (InvitationInvalid, AlreadyMember)}
     extra_error_statuses = (422,)
 
     @extend_schema(

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import ValidationFailed
 from config.api.validation import model_check
 from config.encryption import secret_digest
 from organizations.access import organization_action_require
+from organizations.exceptions import ExpiryInPast
 from organizations.models import ApiKey, Organization
 from organizations.roles import Action
 
@@ -39,7 +39,7 @@ def api_key_create(
     """Create a key and return it with its secret, which is never available again."""
     organization_action_require(actor=actor, organization=organization, action=Action.API_KEYS_MANAGE)
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed(errors={"expires_at": ["Choose a time in the future."]})
+        raise ExpiryInPast(errors={"expires_at": ["Choose a time in the future."]})
     raw_key = f"{ApiKey.PREFIX}{secrets.token_urlsafe(32)}"
     api_key = ApiKey(
         organization=organization,

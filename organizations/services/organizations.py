@@ -4,9 +4,9 @@ from django.db import transaction
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import ValidationFailed
 from config.api.validation import model_save
 from organizations.access import organization_action_require
+from organizations.exceptions import ConfirmationMismatch
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
 
@@ -22,7 +22,7 @@ SLUG_TAKEN = {"slug": ["This slug is taken."]}
 @transaction.atomic
 def organization_create(*, created_by: User, request: "HttpRequest | None" = None, **fields: Any) -> Organization:
     organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
-    model_save(organization, conflict=SLUG_TAKEN, validate_unique=True)
+    model_save(organization, conflict=SLUG_TAKEN)
     Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
     organization.member_count = 1
     audit_event_record(
@@ -39,7 +39,7 @@ def organization_update(
     changed = [name for name in EDITABLE_FIELDS if name in fields]
     for name in changed:
         setattr(organization, name, fields[name])
-    model_save(organization, conflict=SLUG_TAKEN, validate_unique=True)
+    model_save(organization, conflict=SLUG_TAKEN)
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_UPDATED,
         user=actor,
@@ -57,7 +57,8 @@ def organization_delete(
     """Delete an organization and everything it owns; the caller must type the slug to confirm."""
     organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_DELETE)
     if confirm != organization.slug:
-        raise ValidationFailed(errors={"confirm": [f"Type the organization's slug ({organization.slug}) to confirm."]})
+        message = f"Type the organization's slug ({organization.slug}) to confirm."
+        raise ConfirmationMismatch(errors={"confirm": [message]})
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_DELETED,
         user=actor,

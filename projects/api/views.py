@@ -5,6 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.exceptions import AlreadyExists
 from config.api.fields import StrictCharField
 from config.api.params import uuid_query_param
 from organizations import selectors as organization_selectors
@@ -55,6 +56,7 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 
 
 class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
+    domain_errors = {"POST": (AlreadyExists,)}
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.PROJECTS_VIEW, "POST": Action.PROJECTS_MANAGE}
@@ -92,6 +94,7 @@ class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
 
 
 class ProjectDetailView(TenantAPIView):
+    domain_errors = {"PUT": (AlreadyExists,), "PATCH": (AlreadyExists,)}
     required_actions = {
         "GET": Action.PROJECTS_VIEW,
         "PUT": Action.PROJECTS_MANAGE,

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEvent, EmailDevice, MFAChallenge, RecoveryCodeDevice, SMSDevice, TOTPDevice, User
 from accounts.services import mfa
 from tests.accounts.factories import DEFAULT_PASSWORD
-from tests.accounts.mfa import api_login, enrolled_user, totp_code
+from tests.accounts.mfa import api_login, enrolled_user, mfa_token_for, totp_code
 from tests.accounts.twilio_server import ACCOUNT_SID, AUTH_TOKEN, twilio_server
 from tests.races import race, statuses
 
@@ -397,3 +397,37 @@ def test_enrollment_codes_are_limited_so_nobody_floods_an_inbox_or_a_phone(auth_
 
     assert statuses == [200, 200, 200, 200, 200, 429]
     assert len(mail.outbox) == 5
+
+
+@pytest.mark.django_db
+def test_sms_enrollment_without_a_number_names_the_missing_field(api_client):
+    token = _register(api_client)
+
+    response = api_client.post(ENROLL, {"method": "sms", "enrollment_token": token}, format="json")
+
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "VALIDATION_ERROR"
+    assert response.json()["errors"] == {"phone": ["Give the number to send codes to."]}
+
+
+@pytest.mark.django_db
+def test_confirming_with_nothing_pending_says_so_with_its_own_code(api_client):
+    token = _register(api_client)
+
+    response = api_client.post(CONFIRM, {"method": "email", "code": "123456", "enrollment_token": token}, format="json")
+
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "ENROLLMENT_NOT_PENDING"
+
+
+@pytest.mark.django_db
+def test_asking_for_a_code_by_a_method_the_account_lacks_says_so_with_its_own_code(api_client):
+    enrolled = enrolled_user()  # TOTP only
+    token = mfa_token_for(api_client, enrolled.user)
+
+    response = api_client.post(
+        reverse("auth-login-mfa-send-code"), {"mfa_token": token, "method": "email"}, format="json"
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "METHOD_NOT_ENROLLED"

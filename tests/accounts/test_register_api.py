@@ -83,7 +83,7 @@ def test_register_refuses_a_username_already_taken(api_client):
     response = api_client.post(URL, _payload(), format="json")
 
     assert response.status_code == 422
-    assert response.json()["error_code"] == "VALIDATION_ERROR"
+    assert response.json()["error_code"] == "ALREADY_EXISTS"
     assert "username" in response.json()["errors"]
 
 

@@ -101,16 +101,52 @@ def test_the_schema_states_the_field_rules_the_server_enforces(schema):
 @pytest.mark.parametrize(
     ("path", "method", "code"),
     [
-        ("/api/v1/organizations/{organization_id}", "delete", "VALIDATION_ERROR"),
+        ("/api/v1/organizations/{organization_id}", "delete", "CONFIRMATION_MISMATCH"),
         ("/api/v1/organizations/{organization_id}/members/{membership_id}", "delete", "LAST_OWNER"),
         ("/api/v1/organizations/{organization_id}/members/{membership_id}", "patch", "LAST_OWNER"),
+        ("/api/v1/organizations", "post", "ALREADY_EXISTS"),
+        ("/api/v1/auth/register", "post", "DUPLICATE_EMAIL"),
+        ("/api/v1/auth/mfa/confirm", "post", "ENROLLMENT_NOT_PENDING"),
+        ("/api/v1/api-keys", "post", "EXPIRY_IN_PAST"),
     ],
 )
 def test_domain_errors_a_view_raises_are_documented(schema, path, method, code):
     response = schema["paths"][path][method]["responses"]["422"]
 
     assert f"`{code}`" in response["description"]
+    assert code in response["x-error-codes"]
     assert response["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
+
+
+@pytest.mark.django_db
+def test_every_error_response_lists_its_codes(schema):
+    listed = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                body = response.get("content", {}).get("application/json", {}).get("schema", {})
+                if body.get("$ref", "").endswith("/Error"):
+                    assert response.get("x-error-codes"), f"{method.upper()} {path} {status}"
+                    listed += 1
+    assert listed > 100
+
+
+@pytest.mark.django_db
+def test_free_text_fields_state_what_the_server_refuses(schema):
+    organization = _request_schema(schema, "/api/v1/organizations", "post")
+    enroll = _request_schema(schema, "/api/v1/auth/mfa/enroll", "post")
+    name = organization["properties"]["name"]["pattern"]
+    description = organization["properties"]["description"]["pattern"]
+
+    assert re.fullmatch(name, "Acme")
+    assert not re.fullmatch(name, "   ")  # stripped, then blank
+    assert not re.fullmatch(name, "Ac\x00me")
+    assert re.fullmatch(description, "")
+    assert not re.fullmatch(description, "\x00")
+    assert re.fullmatch(enroll["properties"]["phone"]["pattern"], "+447700900123")
+    assert enroll["allOf"] == [
+        {"if": {"properties": {"method": {"const": "sms"}}, "required": ["method"]}, "then": {"required": ["phone"]}}
+    ]
 
 
 @pytest.mark.django_db

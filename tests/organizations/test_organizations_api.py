@@ -62,6 +62,7 @@ def test_a_slug_is_unique(auth_client):
 
     assert response.status_code == 422
     assert "slug" in response.json()["errors"]
+    assert response.json()["error_code"] == "ALREADY_EXISTS"
 
 
 @pytest.mark.django_db

@@ -142,7 +142,7 @@ def test_a_taken_slug_is_shown_on_the_form(client, user, organization):
     response = session_login(client, user).post(ORGANIZATIONS, {"name": "Acme Two", "slug": organization.slug})
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {"slug": ["Organization with this Slug already exists."]}
+    assert response.context["form"].errors == {"slug": ["This slug is taken."]}
     assert Organization.objects.filter(slug=organization.slug).count() == 1
 
 
@@ -189,7 +189,7 @@ def test_refused_settings_show_the_error_and_keep_the_old_name_in_the_header(cli
     )
 
     assert response.status_code == 400
-    assert response.context["form"].errors == {"slug": ["Organization with this Slug already exists."]}
+    assert response.context["form"].errors == {"slug": ["This slug is taken."]}
     assert response.context["organization"].name == "Acme"
     organization.refresh_from_db()
     assert organization.name == "Acme"
