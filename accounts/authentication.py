@@ -8,7 +8,7 @@ from rest_framework_simplejwt.tokens import Token
 
 from accounts.models import User
 from accounts.tokens import AccessToken
-from config.api.exceptions import InvalidToken, TokenExpired
+from core.exceptions import InvalidToken, TokenExpired
 
 
 def access_token_validate(raw_token: bytes | str) -> AccessToken:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 
-from config.encryption import EncryptedTextField
+from core.encryption import EncryptedTextField
 
 
 def identifier_canonical(value: str) -> str:

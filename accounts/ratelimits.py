@@ -15,7 +15,7 @@ from django.http import HttpRequest
 
 from accounts.exceptions import InvalidCredentials
 from accounts.services.audit import request_client_ip
-from config.api.exceptions import RateLimitExceeded
+from core.exceptions import RateLimitExceeded
 
 LOGIN_ACCOUNT_FAILURES = 5
 LOGIN_ADDRESS_FAILURES = 50

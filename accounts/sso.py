@@ -30,7 +30,7 @@ from accounts.models import AuditEvent, User
 from accounts.notifications import security_notice_email_send
 from accounts.services.audit import audit_event_record
 from accounts.services.mfa import mfa_login_start
-from config.api.exceptions import ResourceNotFound
+from core.exceptions import ResourceNotFound
 
 # Where a signed-in API sign-in keeps its client's redirect_uri until `auth/sso/complete` spends it.
 API_REDIRECT_URI = "sso_api_redirect_uri"

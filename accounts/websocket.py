@@ -12,8 +12,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.authentication import JWTAuthentication, access_token_validate
-from config.api.exceptions import BastionError
 from config.api.parsers import json_loads
+from core.exceptions import BastionError
 
 # Clients offer ["bearer", "<access token>"]; the server answers with "bearer".
 BEARER_SUBPROTOCOL = "bearer"

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
-from config.api.exceptions import InsufficientPermissions
+from core.exceptions import InsufficientPermissions
 from organizations.models import Membership, Organization
 from organizations.roles import Action, role_allows, roles_allowed, scopes_allow
 

@@ -4,7 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from config.api.exceptions import InvalidToken
+from core.exceptions import InvalidToken
 from organizations.actors import ApiKeyActor
 from organizations.models import ApiKey
 from organizations.services.api_keys import api_key_authenticate

@@ -1,4 +1,4 @@
-from config.api.exceptions import BastionError
+from core.exceptions import BastionError
 
 
 class LastOwnerError(BastionError):

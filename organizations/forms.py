@@ -1,4 +1,4 @@
-"""Page forms of organizations. They check shape only; the services decide (config.pages shows their errors)."""
+"""Page forms of organizations. They check shape only; the services decide (core.pages shows their errors)."""
 
 from typing import Any
 

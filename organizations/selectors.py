@@ -3,8 +3,8 @@ from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from config.api.exceptions import ResourceNotFound
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.exceptions import ResourceNotFound
 from organizations.models import ApiKey, Invitation, Membership, Organization
 
 if TYPE_CHECKING:

@@ -23,8 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from config.api.exceptions import BastionError, ResourceNotFound
-from config.pages import form_errors_add
+from core.exceptions import BastionError, ResourceNotFound
+from core.pages import form_errors_add
 from organizations import selectors
 from organizations.access import actor_role
 from organizations.context_processors import current_organization_set

@@ -3,7 +3,7 @@ import uuid
 from django.db import models
 from django.utils import timezone
 
-from config.encryption import EncryptedTextField
+from core.encryption import EncryptedTextField
 from organizations.models import Organization, TenantQuerySet
 from projects.validators import repo_url_validate
 

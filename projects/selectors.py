@@ -3,7 +3,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from config.api.exceptions import ResourceNotFound
+from core.exceptions import ResourceNotFound
 from projects.models import Project
 
 if TYPE_CHECKING:

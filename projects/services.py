@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.validation import model_save
+from core.validation import model_save
 from organizations.access import organization_action_require
 from organizations.models import Organization
 from organizations.roles import Action

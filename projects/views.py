@@ -7,8 +7,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from config.api.exceptions import BastionError
-from config.pages import form_errors_add
+from core.exceptions import BastionError
+from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
 from organizations.roles import Action
 from organizations.views import OrganizationAccess, found, organization_access

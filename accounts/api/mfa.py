@@ -16,8 +16,8 @@ from accounts.api.views import PublicAPIView
 from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid, ProviderUnavailable
 from accounts.models import User
 from accounts.services import mfa, tokens
-from config.api.exceptions import NotAuthenticated
-from config.api.fields import StrictCharField
+from core.exceptions import NotAuthenticated
+from core.fields import StrictCharField
 
 METHODS = list(mfa.DEVICE_MODELS)
 

@@ -16,7 +16,7 @@ from accounts.api.views import PublicAPIView
 from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
 from accounts.services import passkeys, tokens
 from accounts.services.passkeys import PasskeyAlreadyRegistered, PasskeyChallengeInvalid, PasskeyInvalid
-from config.api.fields import StrictCharField
+from core.fields import StrictCharField
 
 # An attestation with a certificate chain runs to a few kilobytes; nothing legitimate comes near this.
 CREDENTIAL_MAX_BYTES = 64 * 1024

@@ -9,7 +9,7 @@ from accounts.api.views import PublicAPIView
 from accounts.exceptions import WeakPassword
 from accounts.services import passwords
 from accounts.services.passwords import PasswordResetInvalid, WrongPassword
-from config.api.fields import StrictCharField, StrictEmailField
+from core.fields import StrictCharField, StrictEmailField
 
 RESET_REQUESTED = "If an account exists for this address, we have sent a reset link."
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from accounts.models import User
 from accounts.services.mfa import user_devices
-from config.api.fields import StrictCharField, StrictEmailField
+from core.fields import StrictCharField, StrictEmailField
 
 # The schema states the length rule of AUTH_PASSWORD_VALIDATORS; the other rules stay in the validators.
 PASSWORD_MIN_LENGTH = next(

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from accounts import sso
 from accounts.api.views import PublicAPIView
 from accounts.exceptions import ProviderUnavailable
-from config.api.fields import StrictCharField
+from core.fields import StrictCharField
 
 PROVIDERS = ["google", "github", "oidc"]
 

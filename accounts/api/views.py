@@ -21,7 +21,7 @@ from accounts.api.serializers import (
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, MFARequired, WeakPassword
 from accounts.models import MFAChallenge
 from accounts.services import mfa, tokens, users
-from config.api.exceptions import AlreadyExists
+from core.exceptions import AlreadyExists
 
 
 # An endpoint reached before signing in: a stray Authorization header is ignored, not judged.

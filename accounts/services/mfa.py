@@ -42,8 +42,8 @@ from accounts.models import (
 )
 from accounts.notifications import security_notice_email_send
 from accounts.services.audit import audit_event_record, request_client_ip
-from config.api.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
 
 ENROLL_LIFETIME = timedelta(minutes=30)
 LOGIN_LIFETIME = timedelta(minutes=5)

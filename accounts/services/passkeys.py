@@ -29,7 +29,7 @@ from webauthn.helpers.exceptions import WebAuthnException
 from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
 from accounts.models import MFAChallenge, User
 from accounts.services import mfa
-from config.api.exceptions import BastionError
+from core.exceptions import BastionError
 
 STATE_KEY = "webauthn"
 # The authenticator's counter is unsigned 32-bit; the sign_count column is signed 32-bit on PostgreSQL.

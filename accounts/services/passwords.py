@@ -25,8 +25,8 @@ from accounts.services.audit import audit_event_record, request_client_ip
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
 from accounts.tokens import AccessToken
-from config.api.exceptions import BastionError, RateLimitExceeded
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.exceptions import BastionError, RateLimitExceeded
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 # Per account (however its address is spelled) and per client: enough for a lost email, too few to

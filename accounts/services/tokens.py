@@ -27,8 +27,8 @@ from accounts.tokens import (
     family_revoked_mark,
 )
 from accounts.websocket import family_group, user_sessions_group
-from config.api.exceptions import InvalidToken, TokenExpired
-from config.encryption import decrypt, encrypt
+from core.encryption import decrypt, encrypt
+from core.exceptions import InvalidToken, TokenExpired
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
 from accounts.models import AuditEvent, User, identifier_canonical
 from accounts.ratelimits import login_attempt
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import AlreadyExists, ValidationFailed
-from config.api.validation import model_check
+from core.exceptions import AlreadyExists, ValidationFailed
+from core.validation import model_check
 
 
 def password_check(*, password: str, user: User) -> None:

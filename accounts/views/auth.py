@@ -17,8 +17,8 @@ from accounts.forms import LoginForm, RegisterForm
 from accounts.models import MFAChallenge
 from accounts.services import mfa, users
 from accounts.views.mfa import enrollment_redirect, mfa_step_redirect
-from config.api.exceptions import BastionError, RateLimitExceeded
-from config.pages import form_errors_add
+from core.exceptions import BastionError, RateLimitExceeded
+from core.pages import form_errors_add
 
 
 def _after_login_url(request: HttpRequest) -> str:

@@ -20,7 +20,7 @@ from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.forms import MFACodeForm, PhoneForm, RecoveryCodeForm
 from accounts.models import TOTPDevice, User
 from accounts.services import mfa
-from config.api.exceptions import BastionError, RateLimitExceeded, ValidationFailed
+from core.exceptions import BastionError, RateLimitExceeded, ValidationFailed
 
 MFA_VERIFIED = "mfa_verified"
 LOGIN_TOKEN = "mfa_login_token"

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from accounts.exceptions import MFAChallengeInvalid
 from accounts.services import passkeys
 from accounts.views.mfa import LOGIN_TOKEN, back_to_login, enroll_done, enrolling_user, session_login_complete
-from config.api.exceptions import BastionError, NotAuthenticated, RateLimitExceeded, ValidationFailed, error_body
+from config.api.exceptions import error_body
+from core.exceptions import BastionError, NotAuthenticated, RateLimitExceeded, ValidationFailed
 
 NAME_MAX = 64
 

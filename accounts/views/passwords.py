@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from accounts.exceptions import WeakPassword
 from accounts.forms import RegisterForm
 from accounts.services import passwords
-from config.api.exceptions import BastionError, RateLimitExceeded
-from config.pages import form_errors_add
+from core.exceptions import BastionError, RateLimitExceeded
+from core.pages import form_errors_add
 
 
 class PasswordResetForm(forms.Form):

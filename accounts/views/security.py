@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import AuditEvent, RecoveryCode
 from accounts.services import mfa
 from accounts.views.mfa import DEVICE_LABELS, METHOD_LABELS, recovery_codes_render
-from config.api.exceptions import BastionError
+from core.exceptions import BastionError
 
 EVENTS_SHOWN = 20
 

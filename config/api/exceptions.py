@@ -1,7 +1,7 @@
 """One error shape for the whole API: `{detail, status_code, error_code, errors?}`.
 
-Services raise `BastionError` subclasses; this module alone turns them, DRF's own exceptions and
-anything unexpected into that shape.
+Services raise `core.exceptions.BastionError` subclasses; this module alone turns them, DRF's own
+exceptions and anything unexpected into that shape.
 """
 
 import logging
@@ -11,86 +11,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 
+from core.exceptions import BastionError, InsufficientPermissions, PayloadTooLarge, ResourceNotFound
+
 logger = logging.getLogger("bastion.api")
-
-
-class BastionError(exceptions.APIException):
-    """Base of every domain error: a machine code, an HTTP status and a human message."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    error_code = "INVALID_REQUEST"
-    default_detail = "The request is invalid."
-
-    def __init__(
-        self,
-        detail: str | None = None,
-        *,
-        errors: dict[str, list[str]] | None = None,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(detail or self.default_detail)
-        self.errors = errors
-        # Fields the client needs to continue (e.g. an `enrollment_token`), added beside the usual ones.
-        self.extra = extra or {}
-
-
-class ValidationFailed(BastionError):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    error_code = "VALIDATION_ERROR"
-    default_detail = "The request has invalid fields."
-
-
-class AlreadyExists(BastionError):
-    """A unique value someone already holds: the request was well formed, the name was not free."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    error_code = "ALREADY_EXISTS"
-    default_detail = "This value is already taken."
-
-
-class NotAuthenticated(BastionError):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    error_code = "NOT_AUTHENTICATED"
-    default_detail = "Authentication credentials were not provided."
-
-
-class InvalidToken(BastionError):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    error_code = "INVALID_TOKEN"
-    default_detail = "The token is invalid or has been revoked."
-
-
-class TokenExpired(BastionError):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    error_code = "TOKEN_EXPIRED"
-    default_detail = "The token has expired."
-
-
-class InsufficientPermissions(BastionError):
-    status_code = status.HTTP_403_FORBIDDEN
-    error_code = "INSUFFICIENT_PERMISSIONS"
-    default_detail = "You do not have permission to perform this action."
-
-
-class ResourceNotFound(BastionError):
-    status_code = status.HTTP_404_NOT_FOUND
-    error_code = "RESOURCE_NOT_FOUND"
-    default_detail = "Not found."
-
-
-class PayloadTooLarge(BastionError):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    error_code = "PAYLOAD_TOO_LARGE"
-    default_detail = "The request body is too large."
-
-
-class RateLimitExceeded(BastionError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    error_code = "RATE_LIMIT_EXCEEDED"
-    default_detail = "Too many requests."
 
 
 # DRF's exceptions that are not ours, by the code we give them.

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from config.api.exceptions import PayloadTooLarge, error_body
+from config.api.exceptions import error_body
+from core.exceptions import PayloadTooLarge
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")

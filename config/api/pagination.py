@@ -5,7 +5,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 
 
 class SkipLimitPagination(LimitOffsetPagination):

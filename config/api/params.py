@@ -2,7 +2,7 @@ from uuid import UUID
 
 from rest_framework.request import Request
 
-from config.api.exceptions import ValidationFailed
+from core.exceptions import ValidationFailed
 
 
 def uuid_query_param(request: Request, name: str) -> UUID | None:

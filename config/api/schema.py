@@ -7,9 +7,9 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
-from config.api.exceptions import BastionError
 from config.api.permissions import IsUser
 from config.api.serializers import ErrorSerializer
+from core.exceptions import BastionError
 
 # Per status: what it means, and the codes any operation can give with it.
 _ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {

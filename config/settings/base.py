@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.encryption import derived_key
+from core.encryption import derived_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from config.api.fields import StrictCharField, StrictEmailField
+from core.fields import StrictCharField, StrictEmailField
 from organizations.models import COUNTRY_RULE, SLUG_RULE, ApiKey, Invitation, Membership, Organization
 from organizations.roles import Role, Scope
 

@@ -6,8 +6,8 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.exceptions import AlreadyExists
 from config.api.permissions import IsUser
+from core.exceptions import AlreadyExists
 from organizations import selectors
 from organizations.api.base import TenantAPIView
 from organizations.api.serializers import (

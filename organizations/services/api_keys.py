@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.validation import model_check
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.validation import model_check
 from organizations.access import organization_action_require
 from organizations.exceptions import ExpiryInPast
 from organizations.models import ApiKey, Organization

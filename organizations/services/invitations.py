@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import InsufficientPermissions
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.exceptions import InsufficientPermissions
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import AlreadyMember, InvitationInvalid
 from organizations.models import Invitation, Membership, Organization

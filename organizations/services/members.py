@@ -6,7 +6,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from config.api.exceptions import InsufficientPermissions, ResourceNotFound
+from core.exceptions import InsufficientPermissions, ResourceNotFound
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization

@@ -5,9 +5,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.exceptions import AlreadyExists
-from config.api.fields import StrictCharField
 from config.api.params import uuid_query_param
+from core.exceptions import AlreadyExists
+from core.fields import StrictCharField
 from organizations import selectors as organization_selectors
 from organizations.api.base import TenantAPIView
 from organizations.roles import Action

@@ -17,8 +17,8 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEvent, MFAChallenge
 from accounts.services import mfa
 from accounts.services.tokens import token_pair_issue
-from config.api.exceptions import ResourceNotFound
-from config.encryption import secret_digest
+from core.encryption import secret_digest
+from core.exceptions import ResourceNotFound
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import enrolled_user
 from tests.accounts.soft_authenticator import SoftAuthenticator, b64url, b64url_decode

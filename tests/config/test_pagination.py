@@ -3,8 +3,8 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from accounts.models import User
-from config.api.exceptions import ValidationFailed
 from config.api.pagination import SkipLimitPagination
+from core.exceptions import ValidationFailed
 from tests.accounts.factories import UserFactory
 
 

@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services.passwords import password_change
 from accounts.services.tokens import auth_logout, token_pair_issue, token_refresh, user_deactivate
 from accounts.tokens import AccessToken
-from config.api.exceptions import InvalidToken
+from core.exceptions import InvalidToken
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.integration.conftest import uvicorn_running
 

@@ -5,7 +5,7 @@ import secrets
 import pytest
 from django.urls import reverse
 
-from config.encryption import secret_digest
+from core.encryption import secret_digest
 from organizations.models import Membership
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for

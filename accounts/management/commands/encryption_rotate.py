@@ -3,7 +3,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from config.encryption import EncryptedTextField
+from core.encryption import EncryptedTextField
 
 
 class Command(BaseCommand):

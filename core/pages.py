@@ -2,7 +2,7 @@
 
 from django import forms
 
-from config.api.exceptions import BastionError
+from core.exceptions import BastionError
 
 
 def form_errors_add(form: forms.Form, error: BastionError) -> None:

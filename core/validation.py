@@ -1,7 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
-from config.api.exceptions import AlreadyExists, ValidationFailed
+from core.exceptions import AlreadyExists, ValidationFailed
 
 
 def model_check(instance: models.Model, *, exclude: list[str] | None = None, validate_unique: bool = True) -> None:
