@@ -4,9 +4,15 @@ from rest_framework import serializers
 
 
 class StrictCharField(serializers.CharField):
-    """A string field that refuses numbers and booleans instead of quietly turning them into text."""
+    """A string field that refuses numbers and booleans instead of quietly turning them into text, and
+    measures its length as sent: stripping first would accept a string longer than the schema allows."""
 
     default_error_messages = {"invalid": "Must be a string."}
+
+    def run_validation(self, data: Any = serializers.empty) -> Any:
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
