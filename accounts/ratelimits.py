@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from django.core.cache import cache
-from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
 
 from accounts.exceptions import InvalidCredentials
-from accounts.services.audit import request_client_ip
+from core.context import current_client
 from core.exceptions import RateLimitExceeded
 
 LOGIN_ACCOUNT_FAILURES = 5
@@ -50,12 +50,11 @@ def _refused() -> RateLimitExceeded:
 
 
 @contextmanager
-def login_attempt(*, request: HttpRequest | None, account: str) -> Iterator[None]:
+def login_attempt(*, account: str) -> Iterator[None]:
     """Guard one password check against `account` (an account id, or the canonical identifier typed when
     no account has it, so both cost the same). `InvalidCredentials` in the block counts as a failure."""
     account_key = _counter_key("account", account)
-    # Not django-ratelimit's "ip" key, which raises on a request without REMOTE_ADDR.
-    address_key = _counter_key("address", request_client_ip(request) or "unknown")
+    address_key = _counter_key("address", client_address())
     if _counter_add(account_key) > LOGIN_ACCOUNT_FAILURES:
         raise _refused()
     if (cache.get(address_key) or 0) >= LOGIN_ADDRESS_FAILURES:
@@ -71,3 +70,16 @@ def login_attempt(*, request: HttpRequest | None, account: str) -> Iterator[None
         raise
     # Right password: the reservation is given back, so signing in costs nothing.
     _counter_give_back(account_key)
+
+
+def client_address() -> str:
+    """The current client's address as a limit key; work with no known address shares one bucket."""
+    return current_client().ip_address or "unknown"
+
+
+def rate_counted(*, group: str, value: str, rate: str) -> bool:
+    """Count one more against `value` in `group`; True once over `rate` (django-ratelimit's "5/h").
+
+    django-ratelimit reads the request only for keys and methods given as names; a callable key and
+    every method leave it unread, so none is passed."""
+    return is_ratelimited(None, group=group, key=lambda _group, _request: value, rate=rate, increment=True)

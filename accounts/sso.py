@@ -117,8 +117,8 @@ def sso_failure_response(request: HttpRequest, *, state: Mapping[str, Any] | Non
     return redirect("login")
 
 
-def _sso_linked(*, request: HttpRequest | None, user: User, provider: str, existing_account: bool) -> None:
-    audit_event_record(action=AuditEvent.Action.SSO_LINKED, user=user, request=request, data={"provider": provider})
+def _sso_linked(*, user: User, provider: str, existing_account: bool) -> None:
+    audit_event_record(action=AuditEvent.Action.SSO_LINKED, user=user, data={"provider": provider})
     if existing_account:
         message = f"A {provider} account was linked to your Bastion account and can now sign in to it."
         security_notice_email_send(user=user, subject="single sign-on linked", message=message)
@@ -142,7 +142,7 @@ class AccountAdapter(DefaultAccountAdapter):
         sociallogin = (kwargs["signal_kwargs"] or {}).get("sociallogin")
         if sociallogin is not None:
             data = {"provider": sociallogin.account.provider}
-            audit_event_record(action=AuditEvent.Action.SSO_LOGIN, user=user, request=request, data=data)
+            audit_event_record(action=AuditEvent.Action.SSO_LOGIN, user=user, data=data)
             if redirect_uri := _client_redirect_uri(sociallogin.state):
                 # Stored after allauth's login, which flushes the session when another user was signed in.
                 request.session[API_REDIRECT_URI] = redirect_uri
@@ -187,8 +187,8 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form: Any = None) -> User:
         sociallogin.user.is_verified = True  # pre_social_login admitted only a provider-verified email
         user = super().save_user(request, sociallogin, form)
-        audit_event_record(action=AuditEvent.Action.REGISTERED, user=user, request=request, data={"via": "sso"})
-        _sso_linked(request=request, user=user, provider=sociallogin.account.provider, existing_account=False)
+        audit_event_record(action=AuditEvent.Action.REGISTERED, user=user, data={"via": "sso"})
+        _sso_linked(user=user, provider=sociallogin.account.provider, existing_account=False)
         return user
 
 
@@ -196,4 +196,4 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 # without calling an adapter, so this receiver is the only place to record it.
 @receiver(social_account_added, dispatch_uid="accounts.sso.social_account_added")
 def _social_account_added(sender: type, request: HttpRequest, sociallogin: SocialLogin, **kwargs: Any) -> None:
-    _sso_linked(request=request, user=sociallogin.user, provider=sociallogin.account.provider, existing_account=True)
+    _sso_linked(user=sociallogin.user, provider=sociallogin.account.provider, existing_account=True)

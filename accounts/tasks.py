@@ -1,6 +1,9 @@
+from typing import Any
+
 from celery import shared_task
 
 from accounts.services import passwords, tokens
+from core.context import client_as
 
 
 @shared_task(acks_late=True)
@@ -10,13 +13,11 @@ def expired_tokens_flush_task() -> int:
 
 
 @shared_task(acks_late=True)
-def password_reset_send_task(
-    token_id: str, email: str, link_base: str, ip_address: str | None = None, user_agent: str = ""
-) -> None:
-    """Email a reset link if `email` is an active account's; runs after the request has answered."""
-    passwords.password_reset_send(
-        token_id=token_id, email=email, link_base=link_base, ip_address=ip_address, user_agent=user_agent
-    )
+def password_reset_send_task(token_id: str, email: str, link_base: str, client: dict[str, Any]) -> None:
+    """Email a reset link if `email` is an active account's; runs after the request has answered, as the
+    client that asked."""
+    with client_as(client):
+        passwords.password_reset_send(token_id=token_id, email=email, link_base=link_base)
 
 
 @shared_task(acks_late=True)

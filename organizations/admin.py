@@ -102,5 +102,5 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected API keys")
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        count = api_keys_revoke_by_operator(operator=request.user, api_keys=queryset, request=request)
+        count = api_keys_revoke_by_operator(operator=request.user, api_keys=queryset)
         self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)

@@ -106,9 +106,7 @@ def organization_list_page(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organization = organizations.organization_create(
-                created_by=request.user, request=request, **form.cleaned_data
-            )
+            organization = organizations.organization_create(created_by=request.user, **form.cleaned_data)
         except BastionError as error:
             form_errors_add(form, error)
         else:
@@ -167,9 +165,7 @@ def organization_settings_page(request: HttpRequest, organization_id: UUID) -> H
         access.require(Action.ORGANIZATION_UPDATE)
         if form.is_valid():
             try:
-                organizations.organization_update(
-                    actor=request.user, organization=organization, request=request, **form.cleaned_data
-                )
+                organizations.organization_update(actor=request.user, organization=organization, **form.cleaned_data)
             except BastionError as error:
                 form_errors_add(form, error)
                 organization.refresh_from_db()
@@ -198,7 +194,6 @@ def organization_delete_page(request: HttpRequest, organization_id: UUID) -> Htt
                 actor=request.user,
                 organization=organization,
                 confirm=delete_form.cleaned_data["confirm"].strip(),
-                request=request,
             )
         except BastionError as error:
             form_errors_add(delete_form, error)
@@ -266,7 +261,7 @@ def member_role_change(request: HttpRequest, organization_id: UUID, membership_i
         return redirect("member-list-page", organization_id)
     try:
         membership = members.membership_role_change(
-            actor=request.user, membership=membership, role=form.cleaned_data["role"], request=request
+            actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
@@ -290,7 +285,6 @@ def member_remove(request: HttpRequest, organization_id: UUID, membership_id: UU
             actor=request.user,
             membership=membership,
             revoke_api_keys=form.cleaned_data["revoke_api_keys"],
-            request=request,
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
@@ -318,7 +312,6 @@ def invitation_list_page(request: HttpRequest, organization_id: UUID) -> HttpRes
                 actor=request.user,
                 organization=access.organization,
                 link_for=lambda token: request.build_absolute_uri(reverse("invitation-accept-page", args=[token])),
-                request=request,
                 **form.cleaned_data,
             )
         except BastionError as error:
@@ -339,7 +332,7 @@ def invitation_revoke(request: HttpRequest, organization_id: UUID, invitation_id
     invitation = found(
         selectors.invitation_get, actor=request.user, organization=access.organization, invitation_id=invitation_id
     )
-    invitations.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    invitations.invitation_revoke(actor=request.user, invitation=invitation)
     messages.success(request, f"The invitation of {invitation.email} is revoked; its link no longer works.")
     return redirect("invitation-list-page", organization_id)
 
@@ -348,7 +341,7 @@ def invitation_revoke(request: HttpRequest, organization_id: UUID, invitation_id
 def invitation_accept_page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         try:
-            membership = invitations.invitation_accept(user=request.user, token=token, request=request)
+            membership = invitations.invitation_accept(user=request.user, token=token)
         except BastionError as error:
             messages.error(request, str(error.detail))
         else:
@@ -377,7 +370,6 @@ def api_key_list_page(request: HttpRequest, organization_id: UUID) -> HttpRespon
                 name=form.cleaned_data["name"],
                 scopes=form.cleaned_data["scopes"],
                 expires_at=timezone.now() + timedelta(days=days) if days else None,
-                request=request,
             )
         except BastionError as error:
             form_errors_add(form, error)
@@ -403,13 +395,13 @@ def api_key_revoke(request: HttpRequest, organization_id: UUID, api_key_id: UUID
     form.is_valid()  # one optional checkbox
     if form.cleaned_data["all_by_creator"] and api_key.created_by is not None:
         revoked = api_keys.api_keys_revoke_created_by(
-            actor=request.user, organization=access.organization, created_by_id=api_key.created_by_id, request=request
+            actor=request.user, organization=access.organization, created_by_id=api_key.created_by_id
         )
         creator = api_key.created_by.email
         messages.success(
             request, f"Revoked {revoked} API key{pluralize(revoked)} {creator} created; requests with them now fail."
         )
         return redirect("api-key-list-page", organization_id)
-    api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
+    api_keys.api_key_revoke(actor=request.user, api_key=api_key)
     messages.success(request, f"The key {api_key.name} ({api_key.prefix}…) is revoked; requests with it now fail.")
     return redirect("api-key-list-page", organization_id)

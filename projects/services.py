@@ -11,8 +11,6 @@ from organizations.roles import Action
 from projects.models import Project
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from organizations.models import Actor
 
 EDITABLE_FIELDS = ("name", "description", "repo_type", "repo_url", "github_token", "is_public")
@@ -20,9 +18,7 @@ NAME_TAKEN = {"name": ["A project with this name exists in the organization."]}
 
 
 @transaction.atomic
-def project_create(
-    *, actor: "Actor", organization: Organization, request: "HttpRequest | None" = None, **fields: Any
-) -> Project:
+def project_create(*, actor: "Actor", organization: Organization, **fields: Any) -> Project:
     organization_action_require(actor=actor, organization=organization, action=Action.PROJECTS_MANAGE)
     project = Project(organization=organization, **{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
     model_save(project, conflict=NAME_TAKEN)
@@ -30,14 +26,13 @@ def project_create(
         action=AuditEvent.Action.PROJECT_CREATED,
         user=actor,
         organization=organization,
-        request=request,
         data={"project": str(project.pk), "name": project.name},
     )
     return project
 
 
 @transaction.atomic
-def project_update(*, actor: "Actor", project: Project, request: "HttpRequest | None" = None, **fields: Any) -> Project:
+def project_update(*, actor: "Actor", project: Project, **fields: Any) -> Project:
     organization_action_require(actor=actor, organization=project.organization, action=Action.PROJECTS_MANAGE)
     changed = [name for name in EDITABLE_FIELDS if name in fields]
     for name in changed:
@@ -47,7 +42,6 @@ def project_update(*, actor: "Actor", project: Project, request: "HttpRequest | 
         action=AuditEvent.Action.PROJECT_UPDATED,
         user=actor,
         organization=project.organization,
-        request=request,
         # Names only: the token's value never reaches the log.
         data={"project": str(project.pk), "fields": changed},
     )
@@ -55,13 +49,12 @@ def project_update(*, actor: "Actor", project: Project, request: "HttpRequest | 
 
 
 @transaction.atomic
-def project_delete(*, actor: "Actor", project: Project, request: "HttpRequest | None" = None) -> None:
+def project_delete(*, actor: "Actor", project: Project) -> None:
     organization_action_require(actor=actor, organization=project.organization, action=Action.PROJECTS_MANAGE)
     audit_event_record(
         action=AuditEvent.Action.PROJECT_DELETED,
         user=actor,
         organization=project.organization,
-        request=request,
         data={"project": str(project.pk), "name": project.name},
     )
     project.delete()

@@ -52,7 +52,7 @@ def project_create_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(
-                actor=request.user, organization=access.organization, request=request, **form.service_fields()
+                actor=request.user, organization=access.organization, **form.service_fields()
             )
         except BastionError as error:
             form_errors_add(form, error)
@@ -70,7 +70,7 @@ def project_edit_page(request: HttpRequest, project_id: UUID) -> HttpResponse:
     form = ProjectEditForm(request.POST or None, initial=initial, has_token=project.has_github_token)
     if request.method == "POST" and form.is_valid():
         try:
-            services.project_update(actor=request.user, project=project, request=request, **form.service_fields())
+            services.project_update(actor=request.user, project=project, **form.service_fields())
         except BastionError as error:
             form_errors_add(form, error)
             project.refresh_from_db()
@@ -85,7 +85,7 @@ def project_edit_page(request: HttpRequest, project_id: UUID) -> HttpResponse:
 def project_delete_page(request: HttpRequest, project_id: UUID) -> HttpResponse:
     project, access = _project_access(request, project_id, Action.PROJECTS_MANAGE)
     if request.method == "POST":
-        services.project_delete(actor=request.user, project=project, request=request)
+        services.project_delete(actor=request.user, project=project)
         messages.success(request, f"Project {project.name} deleted.")
         return redirect("project-list-page")
     return render(request, "projects/project_delete.html", {"project": project, "organization": access.organization})

@@ -149,7 +149,7 @@ class EnrollView(APIView):
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"], request=request))
+        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
 
 
 class ConfirmView(APIView):
@@ -171,7 +171,7 @@ class ConfirmView(APIView):
         user, enrollment_token = enrolling_user(request, given.validated_data)
         data = given.validated_data
         device, codes = mfa.mfa_enroll_confirm(
-            user=user, method=data["method"], code=data["code"], request=request, enrollment_token=enrollment_token
+            user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token
         )
         body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
         return Response(body)
@@ -196,7 +196,6 @@ class LoginMFAView(PublicAPIView):
             code=data["code"],
             recovery_code=data["recovery_code"],
             method=data.get("method"),
-            request=request,
         )
         return Response(tokens.token_pair_issue(user=user).as_dict())
 
@@ -231,7 +230,7 @@ class DeviceDetailView(APIView):
 
     @extend_schema(summary="Remove a second factor (never the last)", responses={204: None}, tags=["mfa"])
     def delete(self, request: Request, device_id: str) -> Response:
-        mfa.mfa_device_remove(user=request.user, device_id=device_id, request=request)
+        mfa.mfa_device_remove(user=request.user, device_id=device_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -244,4 +243,4 @@ class RecoveryCodesView(APIView):
         tags=["mfa"],
     )
     def post(self, request: Request) -> Response:
-        return Response({"recovery_codes": mfa.recovery_codes_regenerate(user=request.user, request=request)})
+        return Response({"recovery_codes": mfa.recovery_codes_regenerate(user=request.user)})

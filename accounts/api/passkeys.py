@@ -71,7 +71,7 @@ class RegisterBeginView(APIView):
         given = RegisterBeginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
-        return Response({"options": passkeys.passkey_register_begin(user=user, request=request)})
+        return Response({"options": passkeys.passkey_register_begin(user=user)})
 
 
 class RegisterCompleteView(APIView):
@@ -96,7 +96,6 @@ class RegisterCompleteView(APIView):
             user=user,
             credential=data["credential"],
             name=data["name"],
-            request=request,
             enrollment_token=enrollment_token,
         )
         body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
@@ -116,9 +115,7 @@ class AuthenticateBeginView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = AuthenticateBeginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        return Response(
-            {"options": passkeys.passkey_authenticate_begin(token=given.validated_data["mfa_token"], request=request)}
-        )
+        return Response({"options": passkeys.passkey_authenticate_begin(token=given.validated_data["mfa_token"])})
 
 
 class AuthenticateCompleteView(PublicAPIView):
@@ -136,7 +133,5 @@ class AuthenticateCompleteView(PublicAPIView):
         given = AuthenticateCompleteInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        user = passkeys.passkey_authenticate_complete(
-            token=data["mfa_token"], credential=data["credential"], request=request
-        )
+        user = passkeys.passkey_authenticate_complete(token=data["mfa_token"], credential=data["credential"])
         return Response(tokens.token_pair_issue(user=user).as_dict())

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 from accounts.api.serializers import NewPasswordField
 from accounts.api.views import PublicAPIView
 from accounts.exceptions import WeakPassword
+from accounts.links import reset_link_base
 from accounts.services import passwords
 from accounts.services.passwords import PasswordResetInvalid, WrongPassword
 from core.fields import StrictCharField, StrictEmailField
@@ -46,7 +47,7 @@ class PasswordResetView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = PasswordResetInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        passwords.password_reset_request(email=given.validated_data["email"], request=request)
+        passwords.password_reset_request(email=given.validated_data["email"], link_base=reset_link_base(request))
         return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
 
 
@@ -64,7 +65,7 @@ class PasswordResetConfirmView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = PasswordResetConfirmInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        passwords.password_reset_confirm(**given.validated_data, request=request)
+        passwords.password_reset_confirm(**given.validated_data)
         return Response({"detail": "Your password has been reset. Sign in with the new one."})
 
 
@@ -82,5 +83,5 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         given = PasswordChangeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        passwords.password_change(user=request.user, **given.validated_data, access_token=request.auth, request=request)
+        passwords.password_change(user=request.user, **given.validated_data, access_token=request.auth)
         return Response({"detail": "Your password has been changed. Sign in again."})

@@ -45,7 +45,7 @@ class RegisterView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = users.user_register(**given.validated_data, request=request)
+        user = users.user_register(**given.validated_data)
         token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
         body = {**UserOutputSerializer(user).data, "enrollment_token": token}
         return Response(body, status=status.HTTP_201_CREATED)
@@ -70,7 +70,7 @@ class LoginView(PublicAPIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         identifier = data.get("email") or data["username"]
-        user = users.auth_login(identifier=identifier, password=data["password"], request=request)
+        user = users.auth_login(identifier=identifier, password=data["password"])
         return Response(mfa.mfa_login_start(user=user))
 
 

@@ -16,11 +16,9 @@ import segno
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
-from django_ratelimit.core import is_ratelimited
 
 from accounts.exceptions import (
     EnrollmentNotPending,
@@ -41,7 +39,8 @@ from accounts.models import (
     code_digest,
 )
 from accounts.notifications import security_notice_email_send
-from accounts.services.audit import audit_event_record, request_client_ip
+from accounts.ratelimits import client_address, rate_counted
+from accounts.services.audit import audit_event_record
 from core.encryption import secret_digest
 from core.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
 
@@ -132,14 +131,10 @@ def totp_provisioning_uri(*, device: TOTPDevice) -> str:
     return f"otpauth://totp/{label}?{urlencode(params)}"
 
 
-def _code_send_rate_check(*, user: User, request: HttpRequest) -> None:
+def _code_send_rate_check(*, user: User) -> None:
     """Codes cost money (SMS) and land in someone's inbox: a few an hour per account and per address."""
-    address = request_client_ip(request) or "unknown"
-    keys = {"mfa-code-user": str(user.pk), "mfa-code-ip": address}
-    limited = [
-        is_ratelimited(request, group=group, key=lambda g, r, value=value: value, rate=CODE_SEND_RATE, increment=True)
-        for group, value in keys.items()
-    ]
+    keys = {"mfa-code-user": str(user.pk), "mfa-code-ip": client_address()}
+    limited = [rate_counted(group=group, value=value, rate=CODE_SEND_RATE) for group, value in keys.items()]
     if any(limited):
         error = RateLimitExceeded("Too many codes were sent: wait an hour, or use an authenticator app.")
         error.wait = 3600
@@ -157,7 +152,7 @@ def totp_setup(*, device: TOTPDevice) -> dict[str, str]:
 
 
 @transaction.atomic
-def mfa_enroll_begin(*, user: User, method: str, request: HttpRequest, phone: str = "") -> dict[str, Any]:
+def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, Any]:
     """Create an unconfirmed device; it counts only once `mfa_enroll_confirm` sees a code from it."""
     model = DEVICE_MODELS[method]
     model.objects.filter(user=user, confirmed=False).delete()
@@ -169,7 +164,7 @@ def mfa_enroll_begin(*, user: User, method: str, request: HttpRequest, phone: st
     if method == "sms" and not E164.match(phone):
         raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
     if method != "totp":
-        _code_send_rate_check(user=user, request=request)
+        _code_send_rate_check(user=user)
     if method == "sms":
         device = SMSDevice.objects.create(user=user, name=f"SMS {_mask_phone(phone)}", phone=phone, confirmed=False)
         sent_to = _mask_phone(phone)
@@ -181,7 +176,7 @@ def mfa_enroll_begin(*, user: User, method: str, request: HttpRequest, phone: st
 
 
 def mfa_enroll_confirm(
-    *, user: User, method: str, code: str, request: HttpRequest | None = None, enrollment_token: str = ""
+    *, user: User, method: str, code: str, enrollment_token: str = ""
 ) -> tuple[Device, list[str] | None]:
     """Activate the pending device. The first factor also brings the recovery codes, shown this once."""
     device = DEVICE_MODELS[method].objects.filter(user=user, confirmed=False).order_by("-created_at").first()
@@ -190,13 +185,11 @@ def mfa_enroll_confirm(
         raise EnrollmentNotPending(errors={"method": [message]})
     if not device.verify_token(code):
         raise MFACodeInvalid()
-    return device, mfa_device_activate(device=device, request=request, enrollment_token=enrollment_token)
+    return device, mfa_device_activate(device=device, enrollment_token=enrollment_token)
 
 
 @transaction.atomic
-def mfa_device_activate(
-    *, device: Device, request: HttpRequest | None = None, enrollment_token: str = ""
-) -> list[str] | None:
+def mfa_device_activate(*, device: Device, enrollment_token: str = "") -> list[str] | None:
     """Count a proven device as a factor (code-based or passkey). The first one brings the recovery codes.
 
     With an `enrollment_token` (no factor proven yet) the device may only be the account's first
@@ -212,15 +205,13 @@ def mfa_device_activate(
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     method = device_method(device)
-    audit_event_record(
-        action=AuditEvent.Action.MFA_DEVICE_ADDED, user=device.user, request=request, data={"method": method}
-    )
+    audit_event_record(action=AuditEvent.Action.MFA_DEVICE_ADDED, user=device.user, data={"method": method})
     if RecoveryCodeDevice.objects.filter(user=device.user).exists():
         return None
-    return recovery_codes_regenerate(user=device.user, request=request, audit=False)
+    return recovery_codes_regenerate(user=device.user, audit=False)
 
 
-def mfa_device_remove(*, user: User, device_id: str, request: HttpRequest | None = None) -> None:
+def mfa_device_remove(*, user: User, device_id: str) -> None:
     devices = user_devices(user=user)
     # Primary keys are UUIDs except for passkeys (integers), so a text id names one device at most;
     # should two kinds ever share an id format, an ambiguous id removes nothing rather than a guess.
@@ -234,13 +225,12 @@ def mfa_device_remove(*, user: User, device_id: str, request: HttpRequest | None
     audit_event_record(
         action=AuditEvent.Action.MFA_DEVICE_REMOVED,
         user=user,
-        request=request,
         data={"method": device_method(device), "name": device.name},
     )
 
 
 @transaction.atomic
-def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None, audit: bool = True) -> list[str]:
+def recovery_codes_regenerate(*, user: User, audit: bool = True) -> list[str]:
     """Ten new one-time codes; every earlier code stops working at once."""
     RecoveryCodeDevice.objects.filter(user=user).delete()
     device = RecoveryCodeDevice.objects.create(user=user, name="Recovery codes")
@@ -248,7 +238,7 @@ def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None,
     codes = [f"{code[:5]}-{code[5:]}" for code in codes]
     RecoveryCode.objects.bulk_create(RecoveryCode(device=device, digest=code_digest(code)) for code in codes)
     if audit:
-        audit_event_record(action=AuditEvent.Action.RECOVERY_CODES_REGENERATED, user=user, request=request)
+        audit_event_record(action=AuditEvent.Action.RECOVERY_CODES_REGENERATED, user=user)
     return codes
 
 
@@ -294,10 +284,10 @@ def _code_matches(*, user: User, code: str, method: str | None) -> str | None:
     return None
 
 
-def mfa_login_fail(*, challenge: MFAChallenge, request: HttpRequest | None = None) -> None:
+def mfa_login_fail(*, challenge: MFAChallenge) -> None:
     """Count a wrong second factor against the sign-in; call inside the transaction that locked it."""
     MFAChallenge.objects.filter(pk=challenge.pk).update(failed_attempts=F("failed_attempts") + 1)
-    audit_event_record(action=AuditEvent.Action.LOGIN_MFA_FAILED, user=challenge.user, request=request)
+    audit_event_record(action=AuditEvent.Action.LOGIN_MFA_FAILED, user=challenge.user)
 
 
 def mfa_login_fail_raise(*, challenge: MFAChallenge) -> None:
@@ -307,12 +297,10 @@ def mfa_login_fail_raise(*, challenge: MFAChallenge) -> None:
     raise MFACodeInvalid()
 
 
-def mfa_login_succeed(*, challenge: MFAChallenge, method: str, request: HttpRequest | None = None) -> User:
+def mfa_login_succeed(*, challenge: MFAChallenge, method: str) -> User:
     """Spend the sign-in token after a proven factor; the caller then issues tokens or a session."""
     _challenge_spend(challenge)
-    audit_event_record(
-        action=AuditEvent.Action.LOGIN_SUCCEEDED, user=challenge.user, request=request, data={"method": method}
-    )
+    audit_event_record(action=AuditEvent.Action.LOGIN_SUCCEEDED, user=challenge.user, data={"method": method})
     return challenge.user
 
 
@@ -322,7 +310,6 @@ def mfa_login_verify(
     code: str = "",
     recovery_code: str = "",
     method: str | None = None,
-    request: HttpRequest | None = None,
 ) -> User:
     """Prove a code or recovery code for a sign-in. Wrong codes count against the token."""
     with transaction.atomic():
@@ -334,11 +321,11 @@ def mfa_login_verify(
         else:
             used = _code_matches(user=user, code=code, method=method)
         if used is None:
-            mfa_login_fail(challenge=challenge, request=request)
+            mfa_login_fail(challenge=challenge)
         else:
-            mfa_login_succeed(challenge=challenge, method=used, request=request)
+            mfa_login_succeed(challenge=challenge, method=used)
             if used == "recovery_code":
-                audit_event_record(action=AuditEvent.Action.RECOVERY_CODE_USED, user=user, request=request)
+                audit_event_record(action=AuditEvent.Action.RECOVERY_CODE_USED, user=user)
     if used is None:
         mfa_login_fail_raise(challenge=challenge)
     if used == "recovery_code":

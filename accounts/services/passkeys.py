@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import DataError, IntegrityError, transaction
-from django.http import HttpRequest
 from django_otp_webauthn.exceptions import OTPWebAuthnApiError
 from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
@@ -54,8 +53,10 @@ class PasskeyAlreadyRegistered(BastionError):
     default_detail = "This passkey is already registered."
 
 
-def _helper(request: HttpRequest | None) -> WebAuthnHelper:
-    return WebAuthnCredential.get_webauthn_helper(request=request)
+def _helper() -> WebAuthnHelper:
+    # The helper reads the relying party and origins from settings; only callable settings would need a
+    # request, and none is configured.
+    return WebAuthnCredential.get_webauthn_helper(request=None)
 
 
 @contextmanager
@@ -88,9 +89,9 @@ def _register_key(*, user: User, challenge: bytes) -> str:
     return f"passkeys:register:{user.pk}:{hashlib.sha256(challenge).hexdigest()}"
 
 
-def passkey_register_begin(*, user: User, request: HttpRequest | None = None) -> dict[str, Any]:
+def passkey_register_begin(*, user: User) -> dict[str, Any]:
     """PublicKeyCredentialCreationOptions (JSON form) for a new passkey of `user`."""
-    options, state = _helper(request).register_begin(user=user)
+    options, state = _helper().register_begin(user=user)
     key = _register_key(user=user, challenge=base64url_to_bytes(options["challenge"]))
     cache.set(key, state, timeout=app_settings.OTP_WEBAUTHN_TIMEOUT_SECONDS)
     return options
@@ -101,7 +102,6 @@ def passkey_register_complete(
     user: User,
     credential: dict[str, Any],
     name: str,
-    request: HttpRequest | None = None,
     enrollment_token: str = "",
 ) -> tuple[WebAuthnCredential, list[str] | None]:
     """Verify and store the new passkey; like any factor, the first one brings the recovery codes."""
@@ -114,15 +114,15 @@ def passkey_register_complete(
         raise PasskeyChallengeInvalid()
     with transaction.atomic():
         with _client_response_checked():
-            device = _helper(request).register_complete(user=user, state=state, data=credential)
+            device = _helper().register_complete(user=user, state=state, data=credential)
             _sign_count_check(device)
         device.name = name
         device.save(update_fields=["name"])
-        codes = mfa.mfa_device_activate(device=device, request=request, enrollment_token=enrollment_token)
+        codes = mfa.mfa_device_activate(device=device, enrollment_token=enrollment_token)
     return device, codes
 
 
-def passkey_authenticate_begin(*, token: str, request: HttpRequest | None = None) -> dict[str, Any]:
+def passkey_authenticate_begin(*, token: str) -> dict[str, Any]:
     """PublicKeyCredentialRequestOptions for a sign-in step; a new call replaces the previous challenge."""
     with transaction.atomic():
         challenge = mfa.mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
@@ -130,15 +130,13 @@ def passkey_authenticate_begin(*, token: str, request: HttpRequest | None = None
             raise MethodNotEnrolled(errors={"mfa_token": ["This account has no passkey."]})
         # User verification is not required: the password was the first factor, possession is the second,
         # and requiring it would shut out security keys without a PIN.
-        options, state = _helper(request).authenticate_begin(user=challenge.user, require_user_verification=False)
+        options, state = _helper().authenticate_begin(user=challenge.user, require_user_verification=False)
         challenge.state = {**challenge.state, STATE_KEY: state}
         challenge.save(update_fields=["state"])
     return options
 
 
-def passkey_authenticate_complete(
-    *, token: str, credential: dict[str, Any], request: HttpRequest | None = None
-) -> User:
+def passkey_authenticate_complete(*, token: str, credential: dict[str, Any]) -> User:
     """Prove the sign-in with a passkey. A refused response counts against the `mfa_token` like a wrong code."""
     with transaction.atomic():
         challenge = mfa.mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
@@ -153,14 +151,12 @@ def passkey_authenticate_complete(
         list(WebAuthnCredential.objects.select_for_update().filter(user=challenge.user))
         try:
             with _client_response_checked():
-                _sign_count_check(
-                    _helper(request).authenticate_complete(user=challenge.user, state=state, data=credential)
-                )
+                _sign_count_check(_helper().authenticate_complete(user=challenge.user, state=state, data=credential))
         except PasskeyInvalid:
-            mfa.mfa_login_fail(challenge=challenge, request=request)
+            mfa.mfa_login_fail(challenge=challenge)
             proven = False
         else:
-            mfa.mfa_login_succeed(challenge=challenge, method="webauthn", request=request)
+            mfa.mfa_login_succeed(challenge=challenge, method="webauthn")
             proven = True
     if not proven:
         try:

@@ -13,18 +13,18 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_ratelimit.core import is_ratelimited
 
 from accounts.exceptions import WeakPassword
 from accounts.models import AuditEvent, PasswordResetToken, User, identifier_canonical
-from accounts.services.audit import audit_event_record, request_client_ip
+from accounts.ratelimits import client_address, rate_counted
+from accounts.services.audit import audit_event_record
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
 from accounts.tokens import AccessToken
+from core.context import current_client
 from core.encryption import secret_digest
 from core.exceptions import BastionError, RateLimitExceeded
 
@@ -58,33 +58,21 @@ def _new_password_check(*, password: str, user: User) -> None:
         raise WeakPassword(errors={"new_password": (error.errors or {}).get("password", [])}) from None
 
 
-def _reset_request_rate_check(*, request: HttpRequest, email: str) -> None:
+def _reset_request_rate_check(*, email: str) -> None:
     # Counted per account, or per canonical address when none has it, so a 429 tells nothing either.
     user = User.objects.filter(email_key=email).only("pk").first()
     account = str(user.pk) if user else email
-    by_account = is_ratelimited(
-        request,
-        group="password-reset-account",
-        key=lambda group, req: account,
-        rate=RESET_REQUEST_RATES["account"],
-        increment=True,
-    )
-    by_ip = is_ratelimited(
-        request,
-        group="password-reset-ip",
-        # Not django-ratelimit's "ip" key, which fails on a request without REMOTE_ADDR (some WSGI servers).
-        key=lambda group, req: request_client_ip(req) or "unknown",
-        rate=RESET_REQUEST_RATES["ip"],
-        increment=True,
-    )
+    by_account = rate_counted(group="password-reset-account", value=account, rate=RESET_REQUEST_RATES["account"])
+    by_ip = rate_counted(group="password-reset-ip", value=client_address(), rate=RESET_REQUEST_RATES["ip"])
     if by_account or by_ip:
         error = RateLimitExceeded("Too many reset requests: wait an hour and try again.")
         error.wait = 3600
         raise error
 
 
-def password_reset_request(*, email: str, request: HttpRequest) -> None:
-    """Start a reset for whoever owns `email`: the task finds the account, issues the token and emails it.
+def password_reset_request(*, email: str, link_base: str) -> None:
+    """Start a reset for whoever owns `email`: the task finds the account, issues the token and emails it
+    with a link under `link_base` (this server's reset page, as the client reached it).
 
     The request looks the address up only to count against the right account; the task, not the
     request, decides whether to send, so the answer is the same whether the account exists, is inactive
@@ -93,14 +81,13 @@ def password_reset_request(*, email: str, request: HttpRequest) -> None:
     from accounts.tasks import password_reset_send_task  # Here: the tasks module imports this one.
 
     email = identifier_canonical(email)
-    _reset_request_rate_check(request=request, email=email)
+    _reset_request_rate_check(email=email)
     # Chosen now so a redelivered task (acks_late) finds its token already issued and sends nothing twice.
     arguments = {
         "token_id": str(uuid.uuid4()),
         "email": email,
-        "link_base": request.build_absolute_uri(reverse("password-reset")),
-        "ip_address": request_client_ip(request),
-        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+        "link_base": link_base,
+        "client": current_client().as_data(),
     }
     # Robust: a broker or mail failure is logged, never turned into an answer that differs for real accounts.
     transaction.on_commit(lambda: password_reset_send_task.delay(**arguments), robust=True)
@@ -123,24 +110,15 @@ def password_reset_token_issue(*, user: User, token_id: str | None = None) -> st
     return f"{token.id}.{secret}"
 
 
-def _request_as_seen(*, ip_address: str | None, user_agent: str) -> HttpRequest:
-    # `audit_event_record` reads the client from a request; a task has only what the request saw.
-    request = HttpRequest()
-    request.META = {"REMOTE_ADDR": ip_address or "", "HTTP_USER_AGENT": user_agent}
-    return request
-
-
-def password_reset_send(
-    *, token_id: str, email: str, link_base: str, ip_address: str | None = None, user_agent: str = ""
-) -> None:
-    """Email a reset link to the active account with this address; do nothing for any other address."""
+def password_reset_send(*, token_id: str, email: str, link_base: str) -> None:
+    """Email a reset link to the active account with this address; do nothing for any other address.
+    The audit event records the current client: the task runs as the request that asked."""
     user = User.objects.filter(email_key=identifier_canonical(email), is_active=True).first()
     if user is None or PasswordResetToken.objects.filter(pk=token_id).exists():
         return
     with transaction.atomic():
         token = password_reset_token_issue(user=user, token_id=token_id)
-        request = _request_as_seen(ip_address=ip_address, user_agent=user_agent)
-        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, user=user, request=request)
+        audit_event_record(action=AuditEvent.Action.PASSWORD_RESET_REQUESTED, user=user)
     context = {
         "user": user,
         "token": token,
@@ -186,7 +164,7 @@ def password_reset_token_check(*, token: str) -> None:
         raise PasswordResetInvalid()
 
 
-def password_reset_confirm(*, token: str, new_password: str, request: HttpRequest | None = None) -> User:
+def password_reset_confirm(*, token: str, new_password: str) -> User:
     """Set a new password with a reset token, once. A weak password leaves the token usable."""
     with transaction.atomic():
         live = _token_verified(token)
@@ -194,9 +172,7 @@ def password_reset_confirm(*, token: str, new_password: str, request: HttpReques
             _new_password_check(password=new_password, user=live.user)
             live.used_at = timezone.now()
             live.save(update_fields=["used_at"])
-            _password_set(
-                user=live.user, password=new_password, action=AuditEvent.Action.PASSWORD_RESET, request=request
-            )
+            _password_set(user=live.user, password=new_password, action=AuditEvent.Action.PASSWORD_RESET)
             return live.user
     # Raised outside the transaction so a counted failure is kept.
     raise PasswordResetInvalid()
@@ -208,7 +184,6 @@ def password_change(
     old_password: str,
     new_password: str,
     access_token: AccessToken | None = None,
-    request: HttpRequest | None = None,
 ) -> None:
     """Change a signed-in user's password; every refresh token and the access token in hand stop working."""
     if not user.check_password(old_password):
@@ -219,10 +194,10 @@ def password_change(
     with transaction.atomic():
         if access_token is not None:
             access_token.blacklist()
-        _password_set(user=user, password=new_password, action=AuditEvent.Action.PASSWORD_CHANGED, request=request)
+        _password_set(user=user, password=new_password, action=AuditEvent.Action.PASSWORD_CHANGED)
 
 
-def _password_set(*, user: User, password: str, action: str, request: HttpRequest | None) -> None:
+def _password_set(*, user: User, password: str, action: str) -> None:
     from accounts.tasks import password_changed_notice_task  # Here: the tasks module imports this one.
 
     user.set_password(password)
@@ -230,10 +205,8 @@ def _password_set(*, user: User, password: str, action: str, request: HttpReques
     # Reset links asked for before the change are for the old password.
     _reset_tokens_retire(user=user, now=timezone.now())
     revoked = user_tokens_revoke(user=user)
-    audit_event_record(action=action, user=user, request=request)
-    audit_event_record(
-        action=AuditEvent.Action.TOKENS_REVOKED, user=user, request=request, data={"reason": action, "count": revoked}
-    )
+    audit_event_record(action=action, user=user)
+    audit_event_record(action=AuditEvent.Action.TOKENS_REVOKED, user=user, data={"reason": action, "count": revoked})
     # Robust: the password has changed by then; a failing notice is logged, not reported as a failed change.
     transaction.on_commit(lambda: password_changed_notice_task.delay(user_id=str(user.pk), action=action), robust=True)
 

@@ -6,7 +6,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.db.models import Q
 
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
 from accounts.models import AuditEvent, User, identifier_canonical
@@ -26,15 +26,19 @@ def password_check(*, password: str, user: User) -> None:
 
 def _uniqueness_check(*, email: str, username: str, exclude: User | None = None) -> None:
     users = User.objects.exclude(pk=exclude.pk) if exclude else User.objects.all()
-    if email and users.filter(email_key=identifier_canonical(email)).exists():
+    email_key = identifier_canonical(email) if email else None
+    username_key = identifier_canonical(username) if username else None
+    # One query, so one snapshot: an account committed between two separate checks would be seen by
+    # the second only, and the answer would depend on the timing rather than on the email winning.
+    taken = users.filter(Q(email_key=email_key) | Q(username_key=username_key)).values_list("email_key", flat=True)
+    taken = list(taken[:2])
+    if email_key is not None and email_key in taken:
         raise DuplicateEmail(errors={"email": ["An account with this email already exists."]})
-    if username and users.filter(username_key=identifier_canonical(username)).exists():
+    if taken:
         raise AlreadyExists(errors={"username": ["This username is taken."]})
 
 
-def user_register(
-    *, email: str, username: str, password: str, full_name: str = "", request: HttpRequest | None = None
-) -> User:
+def user_register(*, email: str, username: str, password: str, full_name: str = "") -> User:
     email = User.objects.normalize_email(email).lower()
     user = User(email=email, username=username, full_name=full_name)
     model_check(user, exclude=["password"], validate_unique=False)
@@ -48,7 +52,7 @@ def user_register(
         # Lost a race with a concurrent registration of the same address or name.
         _uniqueness_check(email=email, username=username)
         raise
-    audit_event_record(action=AuditEvent.Action.REGISTERED, user=user, request=request)
+    audit_event_record(action=AuditEvent.Action.REGISTERED, user=user)
     return user
 
 
@@ -65,14 +69,14 @@ def user_update(*, user: User, **fields: Any) -> User:
     return user
 
 
-def auth_login(*, identifier: str, password: str, request: HttpRequest | None = None) -> User:
+def auth_login(*, identifier: str, password: str) -> User:
     """Check the first factor, within the failure limits (`accounts.ratelimits`), counted per account
     whichever spelling names it. Every failure looks the same: no hint whether the account exists."""
     named = User.objects.by_identifier(identifier)
-    with login_attempt(request=request, account=str(named.pk) if named else identifier_canonical(identifier)):
-        user = authenticate(request, username=identifier, password=password)
+    with login_attempt(account=str(named.pk) if named else identifier_canonical(identifier)):
+        user = authenticate(None, username=identifier, password=password)
         if user is None:
             # Recorded on the account named, so its owner sees attempts on it among their security events.
-            audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, user=named, request=request)
+            audit_event_record(action=AuditEvent.Action.LOGIN_FAILED, user=named)
             raise InvalidCredentials()
     return user

@@ -37,7 +37,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         try:
-            user = users.auth_login(identifier=identifier, password=form.cleaned_data["password"], request=request)
+            user = users.auth_login(identifier=identifier, password=form.cleaned_data["password"])
         except BastionError as error:
             form_errors_add(form, error)
             refusal = error
@@ -53,7 +53,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = users.user_register(**form.cleaned_data, request=request)
+            user = users.user_register(**form.cleaned_data)
         except BastionError as error:
             form_errors_add(form, error)
         else:

@@ -106,7 +106,6 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
                 code=form.cleaned_data.get("code", ""),
                 recovery_code=form.cleaned_data.get("recovery_code", ""),
                 method=None if recovery else method,
-                request=request,
             )
         except MFACodeInvalid:
             form.add_error(None, "That code is wrong or has expired. Check it and try again.")
@@ -165,13 +164,10 @@ def _grouped(secret: str) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _totp_setup(request: HttpRequest, user: User) -> dict[str, Any]:
+def _totp_setup(user: User) -> dict[str, Any]:
     """The authenticator app being set up: the pending one (so a reload shows the same key), or a new one."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
-    if device is None:
-        setup = mfa.mfa_enroll_begin(user=user, method="totp", request=request)
-    else:
-        setup = mfa.totp_setup(device=device)
+    setup = mfa.mfa_enroll_begin(user=user, method="totp") if device is None else mfa.totp_setup(device=device)
     return setup | {"secret_grouped": _grouped(setup["secret"])}
 
 
@@ -188,7 +184,7 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
             return phone_form
         phone = phone_form.cleaned_data["phone"]
     try:
-        sent = mfa.mfa_enroll_begin(user=user, method=method, phone=phone, request=request)
+        sent = mfa.mfa_enroll_begin(user=user, method=method, phone=phone)
     except ValidationFailed as error:
         if phone_form is None:
             raise
@@ -236,7 +232,7 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
     elif request.method == "POST" and code_form.is_valid():
         try:
             device, codes = mfa.mfa_enroll_confirm(
-                user=user, method=method, code=code_form.cleaned_data["code"], request=request, enrollment_token=token
+                user=user, method=method, code=code_form.cleaned_data["code"], enrollment_token=token
             )
         except MFAChallengeInvalid:
             pending_clear(request)
@@ -256,7 +252,7 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
         "code_form": code_form,
         "phone_form": phone_form,
         "email": user.email,
-        "totp": _totp_setup(request, user) if method == "totp" else None,
+        "totp": _totp_setup(user) if method == "totp" else None,
         "code_sent": method in CODE_METHODS and _code_pending(user, method),
     }
     has_errors = code_form.errors or (phone_form is not None and phone_form.errors)

@@ -45,7 +45,7 @@ def passkey_register_options(request: HttpRequest) -> JsonResponse:
     user, _ = enrolling_user(request)
     if user is None:
         return _error_json(NotAuthenticated("Sign in to add a passkey."))
-    return JsonResponse({"options": passkeys.passkey_register_begin(user=user, request=request)})
+    return JsonResponse({"options": passkeys.passkey_register_begin(user=user)})
 
 
 @require_POST
@@ -58,7 +58,7 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     try:
         credential = _posted_credential(request)
         device, codes = passkeys.passkey_register_complete(
-            user=user, credential=credential, name=name, request=request, enrollment_token=token
+            user=user, credential=credential, name=name, enrollment_token=token
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
@@ -73,7 +73,7 @@ def passkey_login_options(request: HttpRequest) -> JsonResponse:
     if not token:
         return _error_json(MFAChallengeInvalid("Sign in with your password first."))
     try:
-        return JsonResponse({"options": passkeys.passkey_authenticate_begin(token=token, request=request)})
+        return JsonResponse({"options": passkeys.passkey_authenticate_begin(token=token)})
     except BastionError as error:
         return _error_json(error)
 
@@ -85,9 +85,7 @@ def passkey_login(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Sign in with your password first.")
         return redirect("login")
     try:
-        user = passkeys.passkey_authenticate_complete(
-            token=token, credential=_posted_credential(request), request=request
-        )
+        user = passkeys.passkey_authenticate_complete(token=token, credential=_posted_credential(request))
     except (MFAChallengeInvalid, RateLimitExceeded) as error:
         return back_to_login(request, error)
     except BastionError as error:

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.exceptions import WeakPassword
 from accounts.forms import RegisterForm
+from accounts.links import reset_link_base
 from accounts.services import passwords
 from core.exceptions import BastionError, RateLimitExceeded
 from core.pages import form_errors_add
@@ -54,7 +55,7 @@ def password_reset_page(request: HttpRequest) -> HttpResponse:
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            passwords.password_reset_request(email=form.cleaned_data["email"], request=request)
+            passwords.password_reset_request(email=form.cleaned_data["email"], link_base=reset_link_base(request))
         except RateLimitExceeded as error:
             form_errors_add(form, error)
             return render(request, "accounts/password_reset.html", {"form": form}, status=429)
@@ -73,9 +74,7 @@ def password_reset_confirm_page(request: HttpRequest, token: str) -> HttpRespons
     try:
         if request.method == "POST" and form.is_valid():
             try:
-                passwords.password_reset_confirm(
-                    token=token, new_password=form.cleaned_data["new_password"], request=request
-                )
+                passwords.password_reset_confirm(token=token, new_password=form.cleaned_data["new_password"])
             except WeakPassword as error:
                 form_errors_add(form, error)
             else:
@@ -104,7 +103,6 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
                 user=request.user,
                 old_password=data["old_password"],
                 new_password=data["new_password"],
-                request=request,
             )
         except passwords.WrongPassword as error:
             form.add_error("old_password", str(error.detail))

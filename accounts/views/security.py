@@ -40,7 +40,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def device_remove(request: HttpRequest, device_id: str) -> HttpResponse:
     try:
-        mfa.mfa_device_remove(user=request.user, device_id=device_id, request=request)
+        mfa.mfa_device_remove(user=request.user, device_id=device_id)
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
@@ -52,5 +52,5 @@ def device_remove(request: HttpRequest, device_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
-    codes = mfa.recovery_codes_regenerate(user=request.user, request=request)
+    codes = mfa.recovery_codes_regenerate(user=request.user)
     return recovery_codes_render(request, codes=codes, continue_url=reverse("security"))

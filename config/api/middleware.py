@@ -2,21 +2,21 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.api.exceptions import error_body
+from core.context import client_as, client_from_request, current_client
 from core.exceptions import PayloadTooLarge
 
-_request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-class RequestIdMiddleware:
-    """Tag each request with an id (kept from `X-Request-ID` when sane) for logs and error reports."""
+class ClientContextMiddleware:
+    """Tag each request with an id (kept from `X-Request-ID` when sane) for logs and error reports, and
+    set the client context (`core.context`) that services read instead of the request."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,18 +24,15 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-ID", "")
         request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
-        token = _request_id.set(request.request_id)
-        try:
+        with client_as(client_from_request(request, request_id=request.request_id)):
             response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
         response["X-Request-ID"] = request.request_id
         return response
 
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
+        record.request_id = current_client().request_id
         return True
 
 

@@ -33,7 +33,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated); none by
-# default. Django alone reads the header (accounts.services.audit.request_client_ip): every uvicorn
+# default. Django alone reads the header (core.context.client_ip): every uvicorn
 # command runs with --no-proxy-headers, so the server never rewrites the address behind its back.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -69,7 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.api.middleware.RequestIdMiddleware",
+    "config.api.middleware.ClientContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",

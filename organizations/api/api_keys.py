@@ -53,9 +53,7 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
         data = dict(given.validated_data)
         organization = selectors.organization_get(actor=request.user, organization_id=data.pop("organization_id"))
         self.authorize(organization)
-        created, raw_key = api_keys.api_key_create(
-            actor=request.user, organization=organization, request=request, **data
-        )
+        created, raw_key = api_keys.api_key_create(actor=request.user, organization=organization, **data)
         # Read back like every listed key, so the answer has the same fields (its creator among them).
         api_key = selectors.api_key_get(actor=request.user, api_key_id=created.pk)
         body = {**ApiKeyOutputSerializer(api_key).data, "key": raw_key}
@@ -82,8 +80,7 @@ class ApiKeyDetailView(TenantAPIView):
                 actor=request.user,
                 organization=api_key.organization,
                 created_by_id=api_key.created_by_id,
-                request=request,
             )
         else:
-            api_keys.api_key_revoke(actor=request.user, api_key=api_key, request=request)
+            api_keys.api_key_revoke(actor=request.user, api_key=api_key)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -53,9 +53,7 @@ class OrganizationListCreateView(TenantAPIView, generics.ListAPIView):
             self.permission_denied(request, message="Only a person can create an organization.")
         given = OrganizationInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        organization = organizations.organization_create(
-            created_by=request.user, request=request, **given.validated_data
-        )
+        organization = organizations.organization_create(created_by=request.user, **given.validated_data)
         return Response(OrganizationOutputSerializer(organization).data, status=status.HTTP_201_CREATED)
 
 
@@ -100,7 +98,7 @@ class OrganizationDetailView(TenantAPIView):
         given = OrganizationInputSerializer(data=request.data, partial=partial)
         given.is_valid(raise_exception=True)
         organization = organizations.organization_update(
-            actor=request.user, organization=organization, request=request, **given.validated_data
+            actor=request.user, organization=organization, **given.validated_data
         )
         return Response(OrganizationOutputSerializer(organization).data)
 
@@ -116,7 +114,6 @@ class OrganizationDetailView(TenantAPIView):
             actor=request.user,
             organization=organization,
             confirm=request.query_params.get("confirm", ""),
-            request=request,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -162,7 +159,7 @@ class MemberDetailView(TenantAPIView):
         given = MembershipInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         membership = members.membership_role_change(
-            actor=request.user, membership=membership, role=given.validated_data["role"], request=request
+            actor=request.user, membership=membership, role=given.validated_data["role"]
         )
         return Response(MembershipOutputSerializer(membership).data)
 
@@ -180,7 +177,6 @@ class MemberDetailView(TenantAPIView):
             actor=request.user,
             membership=self._membership(organization_id, membership_id),
             revoke_api_keys=given.validated_data["revoke_api_keys"],
-            request=request,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -219,7 +215,6 @@ class InvitationListCreateView(TenantAPIView, generics.ListAPIView):
             actor=request.user,
             organization=organization,
             link_for=lambda token: request.build_absolute_uri(reverse("invitation-accept-page", args=[token])),
-            request=request,
             **given.validated_data,
         )
         return Response(InvitationOutputSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -235,7 +230,7 @@ class InvitationDetailView(TenantAPIView):
         invitation = selectors.invitation_get(
             actor=request.user, organization=organization, invitation_id=invitation_id
         )
-        invitations.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+        invitations.invitation_revoke(actor=request.user, invitation=invitation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -252,7 +247,5 @@ class InvitationAcceptView(generics.GenericAPIView):
     def post(self, request: Request) -> Response:
         given = InvitationAcceptInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        membership = invitations.invitation_accept(
-            user=request.user, token=given.validated_data["token"], request=request
-        )
+        membership = invitations.invitation_accept(user=request.user, token=given.validated_data["token"])
         return Response(MembershipOutputSerializer(membership).data, status=status.HTTP_201_CREATED)

@@ -18,7 +18,6 @@ from organizations.roles import Action
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
-    from django.http import HttpRequest
 
     from organizations.models import Actor
 
@@ -34,7 +33,6 @@ def api_key_create(
     name: str,
     scopes: list[str],
     expires_at: datetime | None = None,
-    request: "HttpRequest | None" = None,
 ) -> tuple[ApiKey, str]:
     """Create a key and return it with its secret, which is never available again."""
     organization_action_require(actor=actor, organization=organization, action=Action.API_KEYS_MANAGE)
@@ -56,33 +54,29 @@ def api_key_create(
         action=AuditEvent.Action.API_KEY_CREATED,
         user=actor,
         organization=organization,
-        request=request,
         data={"api_key": api_key.prefix, "scopes": api_key.scopes},
     )
     return api_key, raw_key
 
 
-def _api_key_revoked(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None", **data: str) -> None:
+def _api_key_revoked(*, actor: "Actor", api_key: ApiKey, **data: str) -> None:
     api_key.revoked_at = timezone.now()
     api_key.save(update_fields=["revoked_at"])
     audit_event_record(
         action=AuditEvent.Action.API_KEY_REVOKED,
         user=actor,
         organization=api_key.organization,
-        request=request,
         data={"api_key": api_key.prefix, **data},
     )
 
 
-def api_key_revoke(*, actor: "Actor", api_key: ApiKey, request: "HttpRequest | None" = None) -> None:
+def api_key_revoke(*, actor: "Actor", api_key: ApiKey) -> None:
     organization_action_require(actor=actor, organization=api_key.organization, action=Action.API_KEYS_MANAGE)
-    _api_key_revoked(actor=actor, api_key=api_key, request=request)
+    _api_key_revoked(actor=actor, api_key=api_key)
 
 
 @transaction.atomic
-def api_keys_revoke_created_by(
-    *, actor: "Actor", organization: Organization, created_by_id: object, request: "HttpRequest | None" = None
-) -> int:
+def api_keys_revoke_created_by(*, actor: "Actor", organization: Organization, created_by_id: object) -> int:
     """Revoke every live key someone created in the organization, in one step: what a former member left behind.
 
     Keys are the organization's credentials, so they outlive their creator's membership until an admin
@@ -93,18 +87,16 @@ def api_keys_revoke_created_by(
     live = ApiKey.objects.select_for_update(of=("self",)).select_related("organization")
     revoked = list(live.filter(organization=organization, created_by_id=created_by_id, revoked_at__isnull=True))
     for api_key in revoked:
-        _api_key_revoked(actor=actor, api_key=api_key, request=request, created_by=str(created_by_id))
+        _api_key_revoked(actor=actor, api_key=api_key, created_by=str(created_by_id))
     return len(revoked)
 
 
 @transaction.atomic
-def api_keys_revoke_by_operator(
-    *, operator: "Actor", api_keys: "QuerySet[ApiKey]", request: "HttpRequest | None" = None
-) -> int:
+def api_keys_revoke_by_operator(*, operator: "Actor", api_keys: "QuerySet[ApiKey]") -> int:
     """Django admin: operators belong to no organization, so staff status, not the role table, lets them."""
     live = list(api_keys.filter(revoked_at__isnull=True).select_related("organization"))
     for api_key in live:
-        _api_key_revoked(actor=operator, api_key=api_key, request=request, by="operator")
+        _api_key_revoked(actor=operator, api_key=api_key, by="operator")
     return len(live)
 
 

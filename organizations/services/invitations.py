@@ -20,8 +20,6 @@ from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Action, Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from organizations.models import Actor
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -34,7 +32,6 @@ def invitation_create(
     email: str,
     role: str,
     link_for: Callable[[str], str],
-    request: "HttpRequest | None" = None,
 ) -> Invitation:
     """Invite `email`; `link_for(token)` gives the page the emailed link opens."""
     organization_action_require(actor=actor, organization=organization, action=Action.INVITATIONS_MANAGE)
@@ -61,7 +58,6 @@ def invitation_create(
             action=AuditEvent.Action.INVITATION_SENT,
             user=actor,
             organization=organization,
-            request=request,
             data={"email": email, "role": role},
         )
     send_mail(
@@ -77,7 +73,7 @@ def invitation_create(
 
 
 @transaction.atomic
-def invitation_accept(*, user: User, token: str, request: "HttpRequest | None" = None) -> Membership:
+def invitation_accept(*, user: User, token: str) -> Membership:
     invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("organization")
@@ -95,13 +91,12 @@ def invitation_accept(*, user: User, token: str, request: "HttpRequest | None" =
         action=AuditEvent.Action.INVITATION_ACCEPTED,
         user=user,
         organization=invitation.organization,
-        request=request,
         data={"role": invitation.role},
     )
     return membership
 
 
-def invitation_revoke(*, actor: "Actor", invitation: Invitation, request: "HttpRequest | None" = None) -> None:
+def invitation_revoke(*, actor: "Actor", invitation: Invitation) -> None:
     organization_action_require(actor=actor, organization=invitation.organization, action=Action.INVITATIONS_MANAGE)
     if invitation.status != "pending":
         return
@@ -111,6 +106,5 @@ def invitation_revoke(*, actor: "Actor", invitation: Invitation, request: "HttpR
         action=AuditEvent.Action.INVITATION_REVOKED,
         user=actor,
         organization=invitation.organization,
-        request=request,
         data={"email": invitation.email},
     )

@@ -14,8 +14,6 @@ from organizations.roles import Action, Role
 from organizations.services.api_keys import api_keys_revoke_created_by
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from organizations.models import Actor
 
 
@@ -42,9 +40,7 @@ def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str 
 
 
 @transaction.atomic
-def membership_role_change(
-    *, actor: "Actor", membership: Membership, role: str, request: "HttpRequest | None" = None
-) -> Membership:
+def membership_role_change(*, actor: "Actor", membership: Membership, role: str) -> Membership:
     membership = _membership_lock(membership)
     organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
     _owner_rules_check(actor=actor, membership=membership, new_role=role)
@@ -54,16 +50,13 @@ def membership_role_change(
         action=AuditEvent.Action.MEMBER_ROLE_CHANGED,
         user=actor,
         organization=membership.organization,
-        request=request,
         data={"member": str(membership.user_id), "from": previous, "to": role},
     )
     return membership
 
 
 @transaction.atomic
-def membership_remove(
-    *, actor: "Actor", membership: Membership, revoke_api_keys: bool = False, request: "HttpRequest | None" = None
-) -> int:
+def membership_remove(*, actor: "Actor", membership: Membership, revoke_api_keys: bool = False) -> int:
     """Remove a member; anyone may also leave on their own, within the owner rules.
 
     The API keys they created are the organization's and keep working, unless `revoke_api_keys` asks
@@ -76,9 +69,7 @@ def membership_remove(
     _owner_rules_check(actor=actor, membership=membership, new_role=None)
     # Before the membership goes: an admin leaving may revoke their own keys on the way out.
     revoked = (
-        api_keys_revoke_created_by(
-            actor=actor, organization=membership.organization, created_by_id=membership.user_id, request=request
-        )
+        api_keys_revoke_created_by(actor=actor, organization=membership.organization, created_by_id=membership.user_id)
         if revoke_api_keys
         else 0
     )
@@ -86,7 +77,6 @@ def membership_remove(
         action=AuditEvent.Action.MEMBER_REMOVED,
         user=actor,
         organization=membership.organization,
-        request=request,
         data={"member": str(membership.user_id), "role": membership.role},
     )
     membership.delete()

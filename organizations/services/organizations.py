@@ -11,8 +11,6 @@ from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
 
 if TYPE_CHECKING:
-    from django.http import HttpRequest
-
     from organizations.models import Actor
 
 EDITABLE_FIELDS = ("name", "slug", "description", "industry", "country")
@@ -20,21 +18,17 @@ SLUG_TAKEN = {"slug": ["This slug is taken."]}
 
 
 @transaction.atomic
-def organization_create(*, created_by: User, request: "HttpRequest | None" = None, **fields: Any) -> Organization:
+def organization_create(*, created_by: User, **fields: Any) -> Organization:
     organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
     model_save(organization, conflict=SLUG_TAKEN)
     Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
     organization.member_count = 1
-    audit_event_record(
-        action=AuditEvent.Action.ORGANIZATION_CREATED, user=created_by, organization=organization, request=request
-    )
+    audit_event_record(action=AuditEvent.Action.ORGANIZATION_CREATED, user=created_by, organization=organization)
     return organization
 
 
 @transaction.atomic
-def organization_update(
-    *, actor: "Actor", organization: Organization, request: "HttpRequest | None" = None, **fields: Any
-) -> Organization:
+def organization_update(*, actor: "Actor", organization: Organization, **fields: Any) -> Organization:
     organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_UPDATE)
     changed = [name for name in EDITABLE_FIELDS if name in fields]
     for name in changed:
@@ -44,16 +38,13 @@ def organization_update(
         action=AuditEvent.Action.ORGANIZATION_UPDATED,
         user=actor,
         organization=organization,
-        request=request,
         data={"fields": changed},
     )
     return organization
 
 
 @transaction.atomic
-def organization_delete(
-    *, actor: "Actor", organization: Organization, confirm: str, request: "HttpRequest | None" = None
-) -> None:
+def organization_delete(*, actor: "Actor", organization: Organization, confirm: str) -> None:
     """Delete an organization and everything it owns; the caller must type the slug to confirm."""
     organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_DELETE)
     if confirm != organization.slug:
@@ -62,7 +53,6 @@ def organization_delete(
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_DELETED,
         user=actor,
-        request=request,
         data={"organization_id": str(organization.pk), "slug": organization.slug},
     )
     organization.delete()

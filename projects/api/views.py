@@ -89,7 +89,7 @@ class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
             actor=request.user, organization_id=data.pop("organization_id")
         )
         self.authorize(organization)
-        project = services.project_create(actor=request.user, organization=organization, request=request, **data)
+        project = services.project_create(actor=request.user, organization=organization, **data)
         return Response(ProjectOutputSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -133,10 +133,10 @@ class ProjectDetailView(TenantAPIView):
         project = self._project(project_id)
         given = ProjectUpdateSerializer(data=request.data, partial=partial)
         given.is_valid(raise_exception=True)
-        project = services.project_update(actor=request.user, project=project, request=request, **given.validated_data)
+        project = services.project_update(actor=request.user, project=project, **given.validated_data)
         return Response(ProjectOutputSerializer(project).data)
 
     @extend_schema(summary="Delete a project", responses={204: None}, tags=TAGS)
     def delete(self, request: Request, project_id: UUID) -> Response:
-        services.project_delete(actor=request.user, project=self._project(project_id), request=request)
+        services.project_delete(actor=request.user, project=self._project(project_id))
         return Response(status=status.HTTP_204_NO_CONTENT)

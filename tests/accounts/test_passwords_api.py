@@ -470,3 +470,14 @@ def test_resets_and_changes_are_audited_without_tokens_or_passwords(
     stored = json.dumps(list(AuditEvent.objects.values("data", "user_agent")))
     for secret in (token, token.split(".")[1], NEW_PASSWORD, DEFAULT_PASSWORD, "Another-Strong-Pass-19"):
         assert secret not in stored
+
+
+@pytest.mark.django_db
+def test_the_reset_email_task_records_the_client_that_asked(api_client, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        api_client.post(
+            RESET_REQUEST, {"email": user.email}, format="json", REMOTE_ADDR="203.0.113.5", HTTP_USER_AGENT="Resetter/1"
+        )
+
+    event = AuditEvent.objects.get(user=user, action=AuditEvent.Action.PASSWORD_RESET_REQUESTED)
+    assert (event.ip_address, event.user_agent) == ("203.0.113.5", "Resetter/1")

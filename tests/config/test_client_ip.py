@@ -7,14 +7,14 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from accounts.ratelimits import LOGIN_ADDRESS_FAILURES
-from accounts.services.audit import request_client_ip
+from core.context import client_ip
 
 LOGIN = reverse("auth-login")
 
 
 def _client_ip(remote_addr: str, forwarded: str | None = None) -> str | None:
     headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
-    return request_client_ip(RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers))
+    return client_ip(RequestFactory().get("/", REMOTE_ADDR=remote_addr, **headers))
 
 
 def test_without_trusted_proxies_the_header_is_ignored():
