@@ -16,6 +16,7 @@ class Action(StrEnum):
     ORGANIZATION_VIEW = "organization.view"
     ORGANIZATION_UPDATE = "organization.update"
     ORGANIZATION_DELETE = "organization.delete"
+    MEMBERSHIP_LEAVE = "membership.leave"
     BILLING_MANAGE = "billing.manage"
     MEMBERS_VIEW = "members.view"
     MEMBERS_MANAGE = "members.manage"
@@ -29,7 +30,9 @@ class Action(StrEnum):
 
 
 _READ = frozenset({Action.ORGANIZATION_VIEW, Action.MEMBERS_VIEW, Action.PROJECTS_VIEW})
-_WORK = _READ | {Action.SCANS_CREATE, Action.CHAT_USE}
+# What belonging brings: a key reads like a member but belongs to no one, so it has no membership to end.
+_BELONG = _READ | {Action.MEMBERSHIP_LEAVE}
+_WORK = _BELONG | {Action.SCANS_CREATE, Action.CHAT_USE}
 _ADMINISTER = _WORK | {
     Action.ORGANIZATION_UPDATE,
     Action.MEMBERS_MANAGE,
@@ -43,7 +46,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.OWNER: _ADMINISTER | {Action.ORGANIZATION_DELETE, Action.BILLING_MANAGE},
     Role.ADMIN: _ADMINISTER,
     Role.MEMBER: _WORK,
-    Role.VIEWER: _READ,
+    Role.VIEWER: _BELONG,
 }
 
 

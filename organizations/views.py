@@ -275,9 +275,8 @@ def member_role_change(request: HttpRequest, organization_id: UUID, membership_i
 def member_remove(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
     access = organization_access(request, organization_id, None)
     membership = _membership(access, request, membership_id)
+    access.require(members.membership_removal_action(actor=request.user, membership=membership))
     leaving = membership.user_id == request.user.pk
-    if not leaving:  # leaving needs no role; removing someone else does
-        access.require(Action.MEMBERS_MANAGE)
     form = MembershipRemoveForm(request.POST)
     form.is_valid()  # one optional checkbox: anything but "on" leaves it unticked
     try:

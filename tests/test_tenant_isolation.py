@@ -261,3 +261,111 @@ def test_a_list_shows_an_organizations_object_exactly_when_the_table_allows_read
     assert response.status_code == 200, response.content
     listed = {item["id"] for item in response.json()["items"]}
     assert (str(LISTED[route.name](world)) in listed) == allowed, (kind, name, action)
+
+
+# Every other API route acts on the caller's own account, or on no tenant at all. A new route must be
+# a TenantAPIView that says where it names its organization, or be added here on purpose.
+ACCOUNT_ROUTES = {
+    "auth-register", "auth-login", "auth-login-mfa", "auth-login-mfa-send-code", "auth-refresh", "auth-logout",
+    "auth-me", "auth-csrf-token", "auth-password-reset", "auth-reset-password", "auth-change-password",
+    "auth-mfa-enroll", "auth-mfa-confirm", "auth-mfa-devices", "auth-mfa-device-detail", "auth-recovery-codes",
+    "auth-security-events", "auth-webauthn-register-begin", "auth-webauthn-register-complete",
+    "auth-webauthn-authenticate-begin", "auth-webauthn-authenticate-complete", "auth-sso-login",
+    "auth-sso-complete", "invitation-accept", "health-v1",
+}  # fmt: skip
+
+# Ids a route reads from a body or a query string, and where a World keeps the object each names.
+FIELDS: dict[str, Callable[[World], object]] = {
+    "organization_id": lambda world: world.organization.pk,
+    "org_id": lambda world: world.organization.pk,
+    "project_id": lambda world: world.project.pk,
+}
+# The rest of a body that each such write accepts, so an allowed caller gets past validation.
+FIELD_BODIES = {
+    "project-list": {"name": "Named elsewhere"},
+    "api-key-list": {"name": "Named elsewhere", "scopes": ["read"]},
+}
+
+
+def _all_api_routes() -> list[Route]:
+    return api_routes(with_ids=True) + api_routes(with_ids=False)
+
+
+def test_every_api_route_is_a_tenant_view_or_an_account_route_on_purpose():
+    undeclared = sorted(
+        route.name
+        for route in _all_api_routes()
+        if not issubclass(route.view, TenantAPIView) and route.name not in ACCOUNT_ROUTES
+    )
+
+    assert not undeclared, f"Make these TenantAPIViews, or list them in ACCOUNT_ROUTES on purpose: {undeclared}"
+    assert {route.name for route in _all_api_routes()} >= ACCOUNT_ROUTES, "ACCOUNT_ROUTES names a route that is gone"
+
+
+FIELD_CASES = [
+    (route, method, route.view.source_for(method.upper()))
+    for route in api_routes(with_ids=False)
+    if issubclass(route.view, TenantAPIView)
+    for method in route.methods()
+    if method.upper() in route.view.required_actions
+    and route.view.source_for(method.upper()).where in ("body", "query")
+]
+
+
+def test_every_id_field_of_the_api_is_known_here():
+    unknown = {source.name for _, _, source in FIELD_CASES} - set(FIELDS)
+
+    assert not unknown, f"Teach tests/test_tenant_isolation.py which object these fields name: {unknown}"
+    assert {source.where for _, _, source in FIELD_CASES} == {"body", "query"}
+
+
+def _call_naming(client: APIClient, route: Route, method: str, source: object, world: World, **extra: str):
+    value = str(FIELDS[source.name](world))
+    if source.where == "query":
+        return getattr(client, method)(route.url(world), {source.name: value}, **extra)
+    body = {**FIELD_BODIES.get(route.name, {}), source.name: value}
+    return getattr(client, method)(route.url(world), body, format="json", **extra)
+
+
+FIELD_IDS = [f"{r.name}-{m}-{s.where}-{s.name}" for r, m, s in FIELD_CASES]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method", "source"), FIELD_CASES, ids=FIELD_IDS)
+def test_another_organizations_id_in_a_body_or_query_gets_404(route, method, source):
+    world = _world()
+    outsider = MembershipFactory(role=Role.OWNER)
+    _, foreign_key = api_key_with_secret(scopes=("read", "scans:write", "chat"))
+    before = (world.organization.projects.count(), world.organization.api_keys.count())
+
+    by_person = _call_naming(_client_for(outsider.user), route, method, source, world)
+    by_key = _call_naming(APIClient(), route, method, source, world, HTTP_X_API_KEY=foreign_key)
+
+    assert (by_person.status_code, by_key.status_code) == (404, 404), (by_person.content, by_key.content)
+    assert by_person.json()["error_code"] == "RESOURCE_NOT_FOUND"
+    assert (world.organization.projects.count(), world.organization.api_keys.count()) == before
+
+
+FIELD_ROLE_CASES = [(route, method, source, role) for route, method, source in FIELD_CASES for role in Role.values]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method", "source", "role"),
+    FIELD_ROLE_CASES,
+    ids=[f"{r.name}-{m}-{s.where}-{s.name}-{role}" for r, m, s, role in FIELD_ROLE_CASES],
+)
+def test_an_id_in_a_body_or_query_gets_exactly_what_the_role_table_says(route, method, source, role):
+    world = _world()
+    actor = MembershipFactory(organization=world.organization, role=role)
+
+    response = _call_naming(_client_for(actor.user), route, method, source, world)
+
+    _assert_answer_matches_table(response, allowed=role_allows(role, route.view.required_actions[method.upper()]))
+
+
+def test_the_matrix_counts_its_body_and_query_cases():
+    wheres = [source.where for _, _, source in FIELD_CASES]
+
+    assert wheres.count("body") >= 2
+    assert wheres.count("query") >= 2

@@ -5,9 +5,8 @@ from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.params import uuid_query_param
 from organizations import selectors
-from organizations.api.base import TenantAPIView
+from organizations.api.base import TenantAPIView, in_body, in_query, in_url
 from organizations.api.serializers import (
     ApiKeyCreatedSerializer,
     ApiKeyInputSerializer,
@@ -26,12 +25,11 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.API_KEYS_MANAGE, "POST": Action.API_KEYS_MANAGE}
+    organization_from = {"GET": in_query("org_id"), "POST": in_body("organization_id")}
     serializer_class = ApiKeyOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        keys = selectors.api_key_list(actor=self.request.user).filter(organization__in=self.allowed_organizations())
-        org_id = uuid_query_param(self.request, "org_id")
-        return keys.filter(organization_id=org_id) if org_id else keys
+        return selectors.api_key_list(actor=self.request.user).filter(organization__in=self.allowed_organizations())
 
     @extend_schema(
         summary="API keys of the organizations you administer",
@@ -51,9 +49,8 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
         given = ApiKeyInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        organization = selectors.organization_get(actor=request.user, organization_id=data.pop("organization_id"))
-        self.authorize(organization)
-        created, raw_key = api_keys.api_key_create(actor=request.user, organization=organization, **data)
+        data.pop("organization_id")  # the door found and checked it: self.organization
+        created, raw_key = api_keys.api_key_create(actor=request.user, organization=self.organization, **data)
         # Read back like every listed key, so the answer has the same fields (its creator among them).
         api_key = selectors.api_key_get(actor=request.user, api_key_id=created.pk)
         body = {**ApiKeyOutputSerializer(api_key).data, "key": raw_key}
@@ -63,6 +60,7 @@ class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
 class ApiKeyDetailView(TenantAPIView):
     extra_error_statuses = (422,)  # a malformed ?all_by_creator=
     required_actions = {"DELETE": Action.API_KEYS_MANAGE}
+    organization_from = in_url("api_key_id", via=selectors.api_key_get)
 
     @extend_schema(
         summary="Revoke an API key",
@@ -73,8 +71,7 @@ class ApiKeyDetailView(TenantAPIView):
     def delete(self, request: Request, api_key_id: UUID) -> Response:
         given = ApiKeyRevokeQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
-        api_key = selectors.api_key_get(actor=request.user, api_key_id=api_key_id)
-        self.authorize(api_key.organization)
+        api_key = self.tenant_object
         if given.validated_data["all_by_creator"] and api_key.created_by_id is not None:
             api_keys.api_keys_revoke_created_by(
                 actor=request.user,

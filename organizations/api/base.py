@@ -1,42 +1,157 @@
-from typing import Any, ClassVar
+"""The one door to organization-owned objects in the API: it finds the organization a request names,
+and asks the role table before any handler runs. It fails closed: a method with no declared action is
+refused, an organization the actor cannot see is a 404, and a subclass cannot step around it."""
 
-from django.db.models import QuerySet
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+from uuid import UUID
+
+from django.db.models import Model, QuerySet
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from config.api.permissions import IsUserOrApiKey
+from config.api.permissions import IsUser, IsUserOrApiKey
+from core.exceptions import ValidationFailed
+from organizations import selectors
 from organizations.access import actor_can, organizations_allowing
 from organizations.models import Organization
 from organizations.roles import Action
 
+HANDLERS = ("get", "post", "put", "patch", "delete")
+# The door's own machinery: a subclass that replaced one of these could let a request through unasked.
+_SEALED = ("initial", "dispatch", "check_permissions", "check_object_permissions", "authorize")
+
+
+@dataclass(frozen=True)
+class TenantSource:
+    """Where a route names its organization: a URL parameter, a body field or a query parameter, holding
+    the organization's id or, with `via`, the id of an object of the organization (found through its
+    `visible_to` selector, so an outsider gets a 404 either way). An optional query parameter that is
+    absent names none: the list then spans every organization where the action is allowed."""
+
+    where: Literal["url", "body", "query", "none"]
+    name: str
+    via: Callable[..., Model] | None = None
+    required: bool = True
+
+
+# A list of "yours" that names no organization: it spans every one where the action is allowed.
+ACROSS_ORGANIZATIONS = TenantSource("none", "", required=False)
+
+
+def in_url(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
+    return TenantSource("url", name, via)
+
+
+def in_body(name: str) -> TenantSource:
+    return TenantSource("body", name)
+
+
+def in_query(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
+    return TenantSource("query", name, via, required=False)
+
 
 class RoleAllows(BasePermission):
-    """The role table's answer for the view's `required_actions[method]` in the object's organization."""
+    """The role table's answer for the view's action in the object's organization."""
 
     message = "Your role in this organization does not allow this."
 
     def has_object_permission(self, request: Request, view: Any, obj: Organization) -> bool:
-        return actor_can(actor=request.user, organization=obj, action=view.required_actions[request.method])
+        return actor_can(actor=request.user, organization=obj, action=view.action_for(request.method))
+
+
+def _uuid(source: TenantSource, value: Any) -> UUID:
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise ValidationFailed(errors={source.name: ["Must be a valid UUID."]}) from None
 
 
 class TenantAPIView(GenericAPIView):
     """Base of every endpoint on organization-owned objects.
 
-    `required_actions` maps each HTTP method to the role-table action it needs; `authorize()` checks it
-    (through `RoleAllows`) against the organization of the object the view fetched through a
-    `visible_to` selector, so an outsider has already had a 404. A list across organizations keeps
-    those in `allowed_organizations()`: what it shows is what the detail would let the same actor
-    read, for a person's role and a key's scopes alike. The tenant-isolation tests read
-    `required_actions` too.
+    A subclass declares `required_actions` (HTTP method -> role-table action) and `organization_from`
+    (one `TenantSource`, or one per method). Before the handler runs, the door resolves the source to
+    `self.organization` (and `self.tenant_object` when it came through an object), then checks the
+    action: 404 for what the actor cannot see, 403 for what their role or key's scopes do not allow.
+    A list across organizations filters with `allowed_organizations()`, so it shows exactly what the
+    detail would. `person_only_methods` act in no organization yet (creating one) and need a person.
+    The tenant-isolation tests read these declarations.
     """
 
     permission_classes = [IsUserOrApiKey, RoleAllows]
     required_actions: ClassVar[dict[str, Action]] = {}
+    organization_from: ClassVar[TenantSource | dict[str, TenantSource]]
+    person_only_methods: ClassVar[frozenset[str]] = frozenset()
+
+    organization: Organization | None = None
+    tenant_object: Model | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        bypassing = [name for name in _SEALED if name in cls.__dict__]
+        if bypassing:
+            names = ", ".join(bypassing)
+            raise TypeError(f"{cls.__name__} overrides {names}: a tenant view may not step around the door.")
+        for handler in HANDLERS:
+            method = handler.upper()
+            declared = method in cls.required_actions or method in cls.person_only_methods
+            if handler in cls.__dict__ and not declared:
+                raise TypeError(f"{cls.__name__}.{handler} has no action: declare it in required_actions.")
+            if method in cls.required_actions and cls.source_for(method) is None:
+                raise TypeError(f"{cls.__name__} does not say where {method} names its organization.")
+
+    @classmethod
+    def source_for(cls, method: str) -> TenantSource | None:
+        source = getattr(cls, "organization_from", None)
+        return source.get(method) if isinstance(source, dict) else source
+
+    def action_for(self, method: str) -> Action:
+        return self.required_actions[method]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        method = request.method
+        if method in self.person_only_methods:
+            if not IsUser().has_permission(request, self):
+                self.permission_denied(request, message="Only a person can do this.")
+            return
+        if method not in self.required_actions:
+            raise MethodNotAllowed(method)  # nothing declared: refused rather than let through
+        source = self.source_for(method)
+        raw = self._raw_id(source, request)
+        if raw is None:
+            return  # an optional filter left out: the list narrows to allowed_organizations()
+        self.organization = self._organization_of(source, _uuid(source, raw))
+        self.authorize(self.organization)
+
+    def _raw_id(self, source: TenantSource, request: Request) -> Any:
+        if source.where == "none":
+            return None
+        if source.where == "url":
+            return self.kwargs[source.name]
+        if source.where == "query":
+            return request.query_params.get(source.name)
+        value = request.data.get(source.name) if isinstance(request.data, dict) else None
+        if value is None:
+            raise ValidationFailed(errors={source.name: ["This field is required."]})
+        return value
+
+    def _organization_of(self, source: TenantSource, object_id: UUID) -> Organization:
+        actor = self.request.user
+        if source.via is None:
+            return selectors.organization_get(actor=actor, organization_id=object_id)
+        self.tenant_object = source.via(actor=actor, **{source.name: object_id})
+        return self.tenant_object.organization
 
     def authorize(self, organization: Organization) -> None:
         self.check_object_permissions(self.request, organization)
 
     def allowed_organizations(self) -> QuerySet[Organization]:
         """The organizations in which this method's action is allowed: the filter of a list across them."""
-        return organizations_allowing(actor=self.request.user, action=self.required_actions[self.request.method])
+        if self.organization is not None:
+            return Organization.objects.filter(pk=self.organization.pk)
+        return organizations_allowing(actor=self.request.user, action=self.action_for(self.request.method))

@@ -55,6 +55,13 @@ def membership_role_change(*, actor: "Actor", membership: Membership, role: str)
     return membership
 
 
+def membership_removal_action(*, actor: "Actor", membership: Membership) -> Action:
+    """The role-table action that ending `membership` needs: leaving is every member's right, removing
+    someone else is managing members. The API's door, the pages and this service all ask this."""
+    leaving = membership.user_id == getattr(actor, "pk", None)
+    return Action.MEMBERSHIP_LEAVE if leaving else Action.MEMBERS_MANAGE
+
+
 @transaction.atomic
 def membership_remove(*, actor: "Actor", membership: Membership, revoke_api_keys: bool = False) -> int:
     """Remove a member; anyone may also leave on their own, within the owner rules.
@@ -63,9 +70,8 @@ def membership_remove(*, actor: "Actor", membership: Membership, revoke_api_keys
     to revoke them in the same step (which needs the right to manage keys). Returns how many were.
     """
     membership = _membership_lock(membership)
-    leaving = membership.user_id == getattr(actor, "pk", None)
-    if not leaving:
-        organization_action_require(actor=actor, organization=membership.organization, action=Action.MEMBERS_MANAGE)
+    action = membership_removal_action(actor=actor, membership=membership)
+    organization_action_require(actor=actor, organization=membership.organization, action=action)
     _owner_rules_check(actor=actor, membership=membership, new_role=None)
     # Before the membership goes: an admin leaving may revoke their own keys on the way out.
     revoked = (

@@ -5,11 +5,9 @@ from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.params import uuid_query_param
 from core.exceptions import AlreadyExists
 from core.fields import StrictCharField
-from organizations import selectors as organization_selectors
-from organizations.api.base import TenantAPIView
+from organizations.api.base import TenantAPIView, in_body, in_query, in_url
 from organizations.roles import Action
 from projects import selectors, services
 from projects.models import Project
@@ -60,12 +58,11 @@ class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
     # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
     extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.PROJECTS_VIEW, "POST": Action.PROJECTS_MANAGE}
+    organization_from = {"GET": in_query("org_id"), "POST": in_body("organization_id")}
     serializer_class = ProjectOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        org_id = uuid_query_param(self.request, "org_id")
-        projects = selectors.project_list(actor=self.request.user, organization_id=org_id)
-        return projects.filter(organization__in=self.allowed_organizations())
+        return selectors.project_list(actor=self.request.user).filter(organization__in=self.allowed_organizations())
 
     @extend_schema(
         summary="Projects in your organizations",
@@ -85,11 +82,8 @@ class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
         given = ProjectInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = dict(given.validated_data)
-        organization = organization_selectors.organization_get(
-            actor=request.user, organization_id=data.pop("organization_id")
-        )
-        self.authorize(organization)
-        project = services.project_create(actor=request.user, organization=organization, **data)
+        data.pop("organization_id")  # the door found and checked it: self.organization
+        project = services.project_create(actor=request.user, organization=self.organization, **data)
         return Response(ProjectOutputSerializer(project).data, status=status.HTTP_201_CREATED)
 
 
@@ -101,15 +95,11 @@ class ProjectDetailView(TenantAPIView):
         "PATCH": Action.PROJECTS_MANAGE,
         "DELETE": Action.PROJECTS_MANAGE,
     }
-
-    def _project(self, project_id: UUID) -> Project:
-        project = selectors.project_get(actor=self.request.user, project_id=project_id)
-        self.authorize(project.organization)
-        return project
+    organization_from = in_url("project_id", via=selectors.project_get)
 
     @extend_schema(summary="A project", responses={200: ProjectOutputSerializer}, tags=TAGS)
     def get(self, request: Request, project_id: UUID) -> Response:
-        return Response(ProjectOutputSerializer(self._project(project_id)).data)
+        return Response(ProjectOutputSerializer(self.tenant_object).data)
 
     @extend_schema(
         summary="Replace a project's details",
@@ -130,13 +120,12 @@ class ProjectDetailView(TenantAPIView):
         return self._update(request, project_id, partial=True)
 
     def _update(self, request: Request, project_id: UUID, *, partial: bool) -> Response:
-        project = self._project(project_id)
         given = ProjectUpdateSerializer(data=request.data, partial=partial)
         given.is_valid(raise_exception=True)
-        project = services.project_update(actor=request.user, project=project, **given.validated_data)
+        project = services.project_update(actor=request.user, project=self.tenant_object, **given.validated_data)
         return Response(ProjectOutputSerializer(project).data)
 
     @extend_schema(summary="Delete a project", responses={204: None}, tags=TAGS)
     def delete(self, request: Request, project_id: UUID) -> Response:
-        services.project_delete(actor=request.user, project=self._project(project_id))
+        services.project_delete(actor=request.user, project=self.tenant_object)
         return Response(status=status.HTTP_204_NO_CONTENT)

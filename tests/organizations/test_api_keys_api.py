@@ -211,4 +211,4 @@ def test_an_empty_org_id_filter_is_refused_not_widened(owner_client, url):
     response = owner_client.get(url, {"org_id": ""})
 
     assert response.status_code == 422
-    assert response.json()["errors"] == {"org_id": ["Must be a UUID."]}
+    assert response.json()["errors"] == {"org_id": ["Must be a valid UUID."]}
