@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
@@ -21,3 +24,15 @@ def model_save(instance: models.Model, *, conflict: dict[str, list[str]]) -> Non
             instance.save()
     except IntegrityError:
         raise AlreadyExists(errors=conflict) from None
+
+
+def model_update(
+    instance: models.Model, *, fields: dict[str, Any], editable: Iterable[str], conflict: dict[str, list[str]]
+) -> list[str]:
+    """Set the given editable fields, check and save as `model_save` does; returns the names changed
+    (for the audit log: names only, never values)."""
+    changed = [name for name in editable if name in fields]
+    for name in changed:
+        setattr(instance, name, fields[name])
+    model_save(instance, conflict=conflict)
+    return changed

@@ -73,6 +73,11 @@ def scopes_allow(scopes: list[str], action: Action) -> bool:
     return any(action in SCOPE_ACTIONS.get(scope, frozenset()) for scope in scopes)
 
 
+def roles_assignable(by_role: str | None) -> list[str]:
+    """The roles someone with `by_role` may give, change or take away: only an owner touches an owner."""
+    return [role for role in Role.values if role != Role.OWNER or by_role == Role.OWNER]
+
+
 def roles_allowed(action: Action) -> list[str]:
     """The roles whose members may do `action`, for filtering lists in SQL."""
     return [role for role, actions in ROLE_ACTIONS.items() if action in actions]

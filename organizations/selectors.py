@@ -4,7 +4,7 @@ from uuid import UUID
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from core.encryption import secret_digest
-from core.exceptions import ResourceNotFound
+from core.selectors import get_visible
 from organizations.models import ApiKey, Invitation, Membership, Organization
 
 if TYPE_CHECKING:
@@ -20,10 +20,7 @@ def organization_list(*, actor: "Actor") -> QuerySet[Organization]:
 
 
 def organization_get(*, actor: "Actor", organization_id: UUID) -> Organization:
-    try:
-        return organization_list(actor=actor).get(pk=organization_id)
-    except Organization.DoesNotExist:
-        raise ResourceNotFound("Organization not found.") from None
+    return get_visible(organization_list(actor=actor), what="Organization", pk=organization_id)
 
 
 def membership_list(*, actor: "Actor", organization: Organization) -> QuerySet[Membership]:
@@ -31,10 +28,7 @@ def membership_list(*, actor: "Actor", organization: Organization) -> QuerySet[M
 
 
 def membership_get(*, actor: "Actor", organization: Organization, membership_id: UUID) -> Membership:
-    try:
-        return membership_list(actor=actor, organization=organization).get(pk=membership_id)
-    except Membership.DoesNotExist:
-        raise ResourceNotFound("Member not found.") from None
+    return get_visible(membership_list(actor=actor, organization=organization), what="Member", pk=membership_id)
 
 
 def invitation_list(*, actor: "Actor", organization: Organization) -> QuerySet[Invitation]:
@@ -42,10 +36,8 @@ def invitation_list(*, actor: "Actor", organization: Organization) -> QuerySet[I
 
 
 def invitation_get(*, actor: "Actor", organization: Organization, invitation_id: UUID) -> Invitation:
-    try:
-        return invitation_list(actor=actor, organization=organization).get(pk=invitation_id)
-    except Invitation.DoesNotExist:
-        raise ResourceNotFound("Invitation not found.") from None
+    invitations = invitation_list(actor=actor, organization=organization)
+    return get_visible(invitations, what="Invitation", pk=invitation_id)
 
 
 def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
@@ -70,7 +62,4 @@ def api_key_list(*, actor: "Actor") -> QuerySet[ApiKey]:
 
 
 def api_key_get(*, actor: "Actor", api_key_id: UUID) -> ApiKey:
-    try:
-        return api_key_list(actor=actor).get(pk=api_key_id)
-    except ApiKey.DoesNotExist:
-        raise ResourceNotFound("API key not found.") from None
+    return get_visible(api_key_list(actor=actor), what="API key", pk=api_key_id)

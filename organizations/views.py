@@ -38,7 +38,7 @@ from organizations.forms import (
     OrganizationForm,
 )
 from organizations.models import ApiKey, Membership, Organization
-from organizations.roles import Action, Role, role_allows
+from organizations.roles import Action, Role, role_allows, roles_assignable
 from organizations.services import api_keys, invitations, members, organizations
 
 T = TypeVar("T")
@@ -94,8 +94,9 @@ def _render(
 
 
 def _role_choices(access: OrganizationAccess) -> list[tuple[str, str]]:
-    # Mirrors the owner rule of services.members/invitations, so a page offers only what it would accept.
-    return [(value, label) for value, label in Role.choices if value != Role.OWNER or access.role == Role.OWNER]
+    # The services' own owner rule, so a page offers only what it would accept.
+    assignable = roles_assignable(access.role)
+    return [(value, label) for value, label in Role.choices if value in assignable]
 
 
 # --- Organizations -------------------------------------------------------------------------------

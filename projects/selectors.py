@@ -3,7 +3,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from core.exceptions import ResourceNotFound
+from core.selectors import get_visible
 from projects.models import Project
 
 if TYPE_CHECKING:
@@ -16,7 +16,4 @@ def project_list(*, actor: "Actor", organization_id: UUID | None = None) -> Quer
 
 
 def project_get(*, actor: "Actor", project_id: UUID) -> Project:
-    try:
-        return project_list(actor=actor).get(pk=project_id)
-    except Project.DoesNotExist:
-        raise ResourceNotFound("Project not found.") from None
+    return get_visible(project_list(actor=actor), what="Project", pk=project_id)

@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from core.validation import model_save
+from core.validation import model_save, model_update
 from organizations.access import organization_action_require
 from organizations.models import Organization
 from organizations.roles import Action
@@ -34,10 +34,7 @@ def project_create(*, actor: "Actor", organization: Organization, **fields: Any)
 @transaction.atomic
 def project_update(*, actor: "Actor", project: Project, **fields: Any) -> Project:
     organization_action_require(actor=actor, organization=project.organization, action=Action.PROJECTS_MANAGE)
-    changed = [name for name in EDITABLE_FIELDS if name in fields]
-    for name in changed:
-        setattr(project, name, fields[name])
-    model_save(project, conflict=NAME_TAKEN)
+    changed = model_update(project, fields=fields, editable=EDITABLE_FIELDS, conflict=NAME_TAKEN)
     audit_event_record(
         action=AuditEvent.Action.PROJECT_UPDATED,
         user=actor,

@@ -17,7 +17,7 @@ from core.exceptions import InsufficientPermissions
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import AlreadyMember, InvitationInvalid
 from organizations.models import Invitation, Membership, Organization
-from organizations.roles import Action, Role
+from organizations.roles import Action, roles_assignable
 
 if TYPE_CHECKING:
     from organizations.models import Actor
@@ -35,7 +35,7 @@ def invitation_create(
 ) -> Invitation:
     """Invite `email`; `link_for(token)` gives the page the emailed link opens."""
     organization_action_require(actor=actor, organization=organization, action=Action.INVITATIONS_MANAGE)
-    if role == Role.OWNER and actor_role(actor=actor, organization=organization) != Role.OWNER:
+    if role not in roles_assignable(actor_role(actor=actor, organization=organization)):
         raise InsufficientPermissions("Only an owner can invite another owner.")
     email = email.strip().lower()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():

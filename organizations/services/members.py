@@ -6,11 +6,12 @@ from django.db import transaction
 
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
-from core.exceptions import InsufficientPermissions, ResourceNotFound
+from core.exceptions import InsufficientPermissions
+from core.selectors import get_visible
 from organizations.access import actor_role, organization_action_require
 from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization
-from organizations.roles import Action, Role
+from organizations.roles import Action, Role, roles_assignable
 from organizations.services.api_keys import api_keys_revoke_created_by
 
 if TYPE_CHECKING:
@@ -23,16 +24,13 @@ def _membership_lock(membership: Membership) -> Membership:
     # each other or leaving at once are answered in turn, each reading roles the other has committed.
     # NO KEY: rows that merely reference the organization (projects, keys) can still be written meanwhile.
     Organization.objects.select_for_update(no_key=True).filter(pk=membership.organization_id).first()
-    try:
-        return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
-    except Membership.DoesNotExist:
-        raise ResourceNotFound("Member not found.") from None
+    return get_visible(Membership.objects.select_related("organization", "user"), what="Member", pk=membership.pk)
 
 
 def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str | None) -> None:
     organization = membership.organization
-    touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
-    if touches_owner and actor_role(actor=actor, organization=organization) != Role.OWNER:
+    assignable = roles_assignable(actor_role(actor=actor, organization=organization))
+    if membership.role not in assignable or (new_role is not None and new_role not in assignable):
         raise InsufficientPermissions("Only an owner can make or change an owner.")
     stepping_down = membership.role == Role.OWNER and new_role != Role.OWNER
     if stepping_down and Membership.objects.filter(organization=organization, role=Role.OWNER).count() <= 1:

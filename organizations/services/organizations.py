@@ -4,7 +4,7 @@ from django.db import transaction
 
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
-from core.validation import model_save
+from core.validation import model_save, model_update
 from organizations.access import organization_action_require
 from organizations.exceptions import ConfirmationMismatch
 from organizations.models import Membership, Organization
@@ -30,10 +30,7 @@ def organization_create(*, created_by: User, **fields: Any) -> Organization:
 @transaction.atomic
 def organization_update(*, actor: "Actor", organization: Organization, **fields: Any) -> Organization:
     organization_action_require(actor=actor, organization=organization, action=Action.ORGANIZATION_UPDATE)
-    changed = [name for name in EDITABLE_FIELDS if name in fields]
-    for name in changed:
-        setattr(organization, name, fields[name])
-    model_save(organization, conflict=SLUG_TAKEN)
+    changed = model_update(organization, fields=fields, editable=EDITABLE_FIELDS, conflict=SLUG_TAKEN)
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_UPDATED,
         user=actor,
