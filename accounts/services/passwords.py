@@ -18,12 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exceptions import WeakPassword
-from accounts.models import AuditEvent, PasswordResetToken, User, identifier_canonical
+from accounts.models import PasswordResetToken, User, identifier_canonical
 from accounts.ratelimits import client_address, rate_counted
-from accounts.services.audit import audit_event_record
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
 from accounts.tokens import AccessToken
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.context import current_client
 from core.encryption import secret_digest
 from core.exceptions import BastionError, RateLimitExceeded

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.github",
     "allauth.socialaccount.providers.openid_connect",
     "accounts",
+    "audit",
     "organizations",
     "projects",
     "scans",

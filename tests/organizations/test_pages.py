@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, TOTPDevice, User
+from accounts.models import TOTPDevice, User
+from audit.models import AuditEvent
 from organizations.context_processors import SESSION_KEY
 from organizations.demo import demo_organization_ensure
 from organizations.models import ApiKey, Invitation, Membership, Organization
