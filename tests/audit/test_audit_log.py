@@ -7,7 +7,7 @@ from django.urls import reverse
 from audit.models import AuditEvent
 from audit.selectors import audit_event_list
 from audit.services import audit_event_record
-from organizations.actors import ApiKeyActor
+from organizations.models import ApiKeyActor
 from organizations.roles import Role
 from tests.accounts.factories import UserFactory
 from tests.accounts.mfa import session_login
