@@ -1,11 +1,7 @@
 from typing import Any
 
 from accounts.websocket import AuthenticatedJsonConsumer
-
-
-def user_group(user_id: object) -> str:
-    """The channel-layer group carrying one user's live events (alerts and the like)."""
-    return f"user-{user_id}"
+from core.push import user_group
 
 
 class UserEventsConsumer(AuthenticatedJsonConsumer):

@@ -31,12 +31,6 @@ class InvalidCredentials(BastionError):
     default_detail = "Invalid credentials."
 
 
-class ProviderUnavailable(BastionError):
-    status_code = 503
-    error_code = "PROVIDER_UNAVAILABLE"
-    default_detail = "An outside provider is unavailable."
-
-
 class MFARequired(BastionError):
     """The password was right but the account has no second factor yet: enroll one first."""
 

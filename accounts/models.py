@@ -295,67 +295,6 @@ class MFAChallenge(models.Model):
         return f"{self.purpose} challenge for {self.user_id}"
 
 
-class AuditEvent(models.Model):
-    """One security or organization event. Append-only: written once by `audit_event_record`, never changed."""
-
-    class Action(models.TextChoices):
-        LOGIN_SUCCEEDED = "login.succeeded", "Signed in"
-        LOGIN_FAILED = "login.failed", "Sign-in failed"
-        LOGIN_MFA_FAILED = "login.mfa_failed", "Second factor refused"
-        LOGOUT = "logout", "Signed out"
-        REGISTERED = "account.registered", "Account created"
-        MFA_DEVICE_ADDED = "mfa.device_added", "Second factor added"
-        MFA_DEVICE_REMOVED = "mfa.device_removed", "Second factor removed"
-        RECOVERY_CODE_USED = "mfa.recovery_code_used", "Recovery code used"
-        RECOVERY_CODES_REGENERATED = "mfa.recovery_codes_regenerated", "Recovery codes regenerated"
-        PASSWORD_CHANGED = "password.changed", "Password changed"
-        PASSWORD_RESET_REQUESTED = "password.reset_requested", "Password reset requested"
-        PASSWORD_RESET = "password.reset", "Password reset"
-        TOKENS_REVOKED = "tokens.revoked", "Sessions revoked"
-        TOKEN_REUSE_DETECTED = "tokens.reuse_detected", "Spent refresh token presented again"
-        SSO_LINKED = "sso.linked", "Single sign-on account linked"
-        SSO_LOGIN = "sso.login", "Signed in with single sign-on"
-        ORGANIZATION_CREATED = "organization.created", "Organization created"
-        ORGANIZATION_UPDATED = "organization.updated", "Organization updated"
-        ORGANIZATION_DELETED = "organization.deleted", "Organization deleted"
-        MEMBER_ROLE_CHANGED = "member.role_changed", "Member's role changed"
-        MEMBER_REMOVED = "member.removed", "Member removed"
-        INVITATION_SENT = "invitation.sent", "Invitation sent"
-        INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
-        INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
-        PROJECT_CREATED = "project.created", "Project created"
-        PROJECT_UPDATED = "project.updated", "Project updated"
-        PROJECT_DELETED = "project.deleted", "Project deleted"
-        API_KEY_CREATED = "api_key.created", "API key created"
-        API_KEY_REVOKED = "api_key.revoked", "API key revoked"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
-    organization = models.ForeignKey(
-        "organizations.Organization", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
-    )
-    action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.action} ({self.created_at:%Y-%m-%d %H:%M})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise ValueError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise ValueError("Audit events are append-only.")
-
-
 class PasswordResetToken(models.Model):
     """A single-use password reset link. The emailed token is `<id>.<secret>`; only the secret's SHA-256 is kept."""
 

@@ -1,12 +1,18 @@
 """Emails about the account's own security: codes, and notices of what just happened to it."""
 
+from typing import Protocol
+
 from django.conf import settings
 from django.core.mail import send_mail
 
-from accounts.models import User
+
+class Recipient(Protocol):
+    """The account an email is for. A protocol, not the model: the models send through this module."""
+
+    email: str
 
 
-def mfa_code_email_send(*, user: User, code: str) -> None:
+def mfa_code_email_send(*, user: Recipient, code: str) -> None:
     # Sent at once, not through a task: the code must not sit in the broker, and the user is waiting for it.
     send_mail(
         subject="Your Bastion sign-in code",
@@ -17,7 +23,7 @@ def mfa_code_email_send(*, user: User, code: str) -> None:
     )
 
 
-def security_notice_email_send(*, user: User, subject: str, message: str) -> None:
+def security_notice_email_send(*, user: Recipient, subject: str, message: str) -> None:
     send_mail(
         subject=f"Bastion security notice: {subject}",
         message=f"{message}\n\nIf this was not you, reset your password and review your devices at once.",

@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
+from audit.models import AuditEvent
 
 
 def security_events_for(*, user: User) -> QuerySet[AuditEvent]:

@@ -1,14 +1,12 @@
 """Sending SMS: one small interface, chosen by `SMS_BACKEND`, with a console and a Twilio implementation."""
 
 import logging
-from functools import cache
 from typing import Protocol
 
 import requests
 from django.conf import settings
-from django.utils.module_loading import import_string
 
-from accounts.exceptions import ProviderUnavailable
+from core.providers import ProviderUnavailable, provider_backend
 
 logger = logging.getLogger("bastion.sms")
 
@@ -53,10 +51,6 @@ class TwilioSMSBackend:
             raise ProviderUnavailable("The SMS provider refused the message; check the phone number.")
 
 
-@cache
-def _backend(path: str) -> SMSBackend:
-    return import_string(path)()
-
-
 def sms_send(*, to: str, body: str) -> None:
-    _backend(settings.SMS_BACKEND).send(to=to, body=body)
+    backend: SMSBackend = provider_backend("SMS_BACKEND")
+    backend.send(to=to, body=body)

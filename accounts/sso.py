@@ -25,12 +25,14 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from accounts.exceptions import MFARequired, ProviderUnavailable
-from accounts.models import AuditEvent, User
+from accounts.exceptions import MFARequired
+from accounts.models import User
 from accounts.notifications import security_notice_email_send
-from accounts.services.audit import audit_event_record
 from accounts.services.mfa import mfa_login_start
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.exceptions import ResourceNotFound
+from core.providers import ProviderUnavailable
 
 # Where a signed-in API sign-in keeps its client's redirect_uri until `auth/sso/complete` spends it.
 API_REDIRECT_URI = "sso_api_redirect_uri"

@@ -5,8 +5,7 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from core.exceptions import InvalidToken
-from organizations.actors import ApiKeyActor
-from organizations.models import ApiKey
+from organizations.models import ApiKey, ApiKeyActor
 from organizations.services.api_keys import api_key_authenticate
 
 

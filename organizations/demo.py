@@ -1,4 +1,6 @@
-"""The demo organization and project `python manage.py demo` prepares, so a fresh install has something to show."""
+"""The demo organization `python manage.py demo` prepares, so a fresh install has something to show."""
+
+from typing import Any
 
 from django.db import transaction
 
@@ -6,20 +8,16 @@ from accounts.models import User
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from organizations.services.organizations import organization_create
-from projects.models import Project
-from projects.selectors import project_list
-from projects.services import project_create
 
 DEMO_ORGANIZATION_SLUG = "demo"
-DEMO_PROJECT_NAME = "demo-app"
 
 
 @transaction.atomic
-def demo_organization_ensure(*, user: User) -> tuple[Organization, Project]:
-    """The demo organization with `user` as an owner and its demo project, created once and kept."""
+def demo_organization_ensure(*, user: User) -> Organization:
+    """The demo organization with `user` as an owner, created once and kept."""
     organization = Organization.objects.filter(slug=DEMO_ORGANIZATION_SLUG).first()
     if organization is None:
-        organization = organization_create(
+        return organization_create(
             created_by=user,
             name="Demo Organization",
             slug=DEMO_ORGANIZATION_SLUG,
@@ -27,18 +25,13 @@ def demo_organization_ensure(*, user: User) -> tuple[Organization, Project]:
             industry="Software",
             country="DE",
         )
-    else:
-        # Whatever happened to the demo account's membership since, the demo makes it an owner again.
-        Membership.objects.update_or_create(organization=organization, user=user, defaults={"role": Role.OWNER})
-    project = project_list(actor=user, organization_id=organization.pk).filter(name=DEMO_PROJECT_NAME).first()
-    if project is None:
-        project = project_create(
-            actor=user,
-            organization=organization,
-            name=DEMO_PROJECT_NAME,
-            description="A sample application to scan.",
-            repo_type=Project.RepoType.GITHUB,
-            repo_url="https://github.com/example/demo-app",
-            is_public=True,
-        )
-    return organization, project
+    # Whatever happened to the demo account's membership since, the demo makes it an owner again.
+    Membership.objects.update_or_create(organization=organization, user=user, defaults={"role": Role.OWNER})
+    return organization
+
+
+def demo_seed(*, seeded: dict[str, Any]) -> list[str]:
+    """The demo organization, owned by `seeded["user"]`, as `seeded["organization"]`."""
+    organization = demo_organization_ensure(user=seeded["user"])
+    seeded["organization"] = organization
+    return [f"  Organization: {organization.name} ({organization.slug})"]

@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -11,9 +12,6 @@ from organizations.roles import Role, Scope
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from organizations.actors import ApiKeyActor
-
-    Actor = User | ApiKeyActor
 
 SLUG_RULE = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{1,48}[a-z0-9])$",
@@ -140,3 +138,33 @@ class ApiKey(models.Model):
         unknown = set(self.scopes) - set(Scope.values)
         if not self.scopes or unknown:
             raise ValidationError({"scopes": [f"Choose from {', '.join(Scope.values)}."]})
+
+
+@dataclass(frozen=True)
+class ApiKeyActor:
+    """`request.user` for a request made with an API key: bound to one organization and its scopes."""
+
+    api_key: ApiKey
+    is_api_key: bool = field(default=True, init=False)
+    is_authenticated: bool = field(default=True, init=False)
+    is_anonymous: bool = field(default=False, init=False)
+    is_active: bool = field(default=True, init=False)
+    is_staff: bool = field(default=False, init=False)
+    is_superuser: bool = field(default=False, init=False)
+    pk: None = field(default=None, init=False)
+
+    @property
+    def organization_id(self) -> object:
+        return self.api_key.organization_id
+
+    @property
+    def scopes(self) -> list[str]:
+        return self.api_key.scopes
+
+    def __str__(self) -> str:
+        return f"API key {self.api_key.prefix}"
+
+
+if TYPE_CHECKING:
+    # Who is acting: a signed-in user, or an organization's API key standing in for one.
+    Actor = User | ApiKeyActor

@@ -2,8 +2,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from accounts.models import AuditEvent
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.validation import model_save, model_update
 from organizations.access import organization_action_require
 from organizations.models import Organization

@@ -13,11 +13,12 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import TokenPairOutputSerializer
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid, ProviderUnavailable
+from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid
 from accounts.models import User
 from accounts.services import mfa, tokens
 from core.exceptions import NotAuthenticated
 from core.fields import StrictCharField
+from core.providers import ProviderUnavailable
 
 METHODS = list(mfa.DEVICE_MODELS)
 

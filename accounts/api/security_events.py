@@ -1,8 +1,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 
-from accounts.models import AuditEvent
 from accounts.selectors import security_events_for
+from audit.models import AuditEvent
 
 
 class SecurityEventOutputSerializer(serializers.ModelSerializer):

@@ -9,8 +9,8 @@ from rest_framework.request import Request
 
 from accounts import sso
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import ProviderUnavailable
 from core.fields import StrictCharField
+from core.providers import ProviderUnavailable
 
 PROVIDERS = ["google", "github", "oidc"]
 

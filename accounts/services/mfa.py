@@ -28,7 +28,6 @@ from accounts.exceptions import (
     MFARequired,
 )
 from accounts.models import (
-    AuditEvent,
     EmailDevice,
     MFAChallenge,
     RecoveryCode,
@@ -40,7 +39,8 @@ from accounts.models import (
 )
 from accounts.notifications import security_notice_email_send
 from accounts.ratelimits import client_address, rate_counted
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.encryption import secret_digest
 from core.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
 

@@ -18,12 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.exceptions import WeakPassword
-from accounts.models import AuditEvent, PasswordResetToken, User, identifier_canonical
+from accounts.models import PasswordResetToken, User, identifier_canonical
 from accounts.ratelimits import client_address, rate_counted
-from accounts.services.audit import audit_event_record
 from accounts.services.tokens import user_tokens_revoke
 from accounts.services.users import password_check
+from accounts.tasks import password_changed_notice_task, password_reset_send_task
 from accounts.tokens import AccessToken
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.context import current_client
 from core.encryption import secret_digest
 from core.exceptions import BastionError, RateLimitExceeded
@@ -78,8 +80,6 @@ def password_reset_request(*, email: str, link_base: str) -> None:
     request, decides whether to send, so the answer is the same whether the account exists, is inactive
     or not; and the token's secret never passes through the broker.
     """
-    from accounts.tasks import password_reset_send_task  # Here: the tasks module imports this one.
-
     email = identifier_canonical(email)
     _reset_request_rate_check(email=email)
     # Chosen now so a redelivered task (acks_late) finds its token already issued and sends nothing twice.
@@ -198,8 +198,6 @@ def password_change(
 
 
 def _password_set(*, user: User, password: str, action: str) -> None:
-    from accounts.tasks import password_changed_notice_task  # Here: the tasks module imports this one.
-
     user.set_password(password)
     user.save(update_fields=["password"])
     # Reset links asked for before the change are for the old password.

@@ -4,8 +4,6 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +27,7 @@ from accounts.tokens import (
 from accounts.websocket import family_group, user_sessions_group
 from core.encryption import decrypt, encrypt
 from core.exceptions import InvalidToken, TokenExpired
+from core.push import push_to_group
 
 
 @dataclass(frozen=True)
@@ -74,9 +73,7 @@ def _revoke(outstanding: QuerySet[OutstandingToken]) -> int:
 
 def _sockets_close(group: str) -> None:
     """Close the WebSockets of a revoked login or user with 4401, once the revocation is committed."""
-    layer = get_channel_layer()
-    if layer is not None:
-        transaction.on_commit(lambda: async_to_sync(layer.group_send)(group, {"type": "session.revoked"}))
+    push_to_group(group, {"type": "session.revoked"})
 
 
 def _family_revoke(family: str | None) -> int:

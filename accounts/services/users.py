@@ -9,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
-from accounts.models import AuditEvent, User, identifier_canonical
+from accounts.models import User, identifier_canonical
 from accounts.ratelimits import login_attempt
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.exceptions import AlreadyExists, ValidationFailed
 from core.validation import model_check
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import AuditEvent, RecoveryCode
+from accounts.models import RecoveryCode
 from accounts.services import mfa
 from accounts.views.mfa import DEVICE_LABELS, METHOD_LABELS, recovery_codes_render
+from audit.models import AuditEvent
 from core.exceptions import BastionError
 
 EVENTS_SHOWN = 20

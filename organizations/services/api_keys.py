@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.encryption import secret_digest
 from core.validation import model_check
 from organizations.access import organization_action_require

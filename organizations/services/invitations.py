@@ -10,8 +10,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import AuditEvent, User
-from accounts.services.audit import audit_event_record
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.encryption import secret_digest
 from core.exceptions import InsufficientPermissions
 from organizations.access import actor_role, organization_action_require

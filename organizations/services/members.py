@@ -4,8 +4,8 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from accounts.models import AuditEvent
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.exceptions import InsufficientPermissions
 from core.selectors import get_visible
 from organizations.access import actor_role, organization_action_require

@@ -2,8 +2,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from accounts.models import AuditEvent, User
-from accounts.services.audit import audit_event_record
+from accounts.models import User
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.validation import model_save, model_update
 from organizations.access import organization_action_require
 from organizations.exceptions import ConfirmationMismatch

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, EmailDevice, MFAChallenge, RecoveryCode
+from accounts.models import EmailDevice, MFAChallenge, RecoveryCode
 from accounts.ratelimits import LOGIN_ADDRESS_FAILURES
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import api_login, enrolled_user, mfa_token_for, totp_code
 from tests.races import race

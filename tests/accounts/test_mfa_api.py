@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, EmailDevice, MFAChallenge, RecoveryCodeDevice, SMSDevice, TOTPDevice, User
+from accounts.models import EmailDevice, MFAChallenge, RecoveryCodeDevice, SMSDevice, TOTPDevice, User
 from accounts.services import mfa
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import api_login, enrolled_user, mfa_token_for, totp_code
 from tests.accounts.twilio_server import ACCOUNT_SID, AUTH_TOKEN, twilio_server

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
-    AuditEvent,
     EmailDevice,
     MFAChallenge,
     RecoveryCode,
@@ -21,6 +20,7 @@ from accounts.models import (
     User,
     code_digest,
 )
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import Enrolled, enrolled_user, session_login, totp_code
 

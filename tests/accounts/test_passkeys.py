@@ -14,9 +14,10 @@ from django.utils import timezone
 from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, MFAChallenge
+from accounts.models import MFAChallenge
 from accounts.services import mfa
 from accounts.services.tokens import token_pair_issue
+from audit.models import AuditEvent
 from core.encryption import secret_digest
 from core.exceptions import ResourceNotFound
 from tests.accounts.factories import DEFAULT_PASSWORD

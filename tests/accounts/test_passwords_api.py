@@ -19,9 +19,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.exceptions import InvalidCredentials
-from accounts.models import AuditEvent, PasswordResetToken
+from accounts.models import PasswordResetToken
 from accounts.services import users
 from accounts.services.tokens import token_pair_issue
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.races import race
 from tests.races import statuses as race_statuses

@@ -2,7 +2,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.races import race
 from tests.races import statuses as race_statuses

@@ -13,8 +13,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
 from accounts.sso import redirect_uri_allowed
+from audit.models import AuditEvent
 from config.settings.base import sso_authorization_origins, sso_providers
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import enrolled_user, totp_code

@@ -5,8 +5,8 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from accounts.models import AuditEvent
 from accounts.ratelimits import LOGIN_ADDRESS_FAILURES
+from audit.models import AuditEvent
 from core.context import client_ip
 
 LOGIN = reverse("auth-login")

@@ -1,7 +1,7 @@
 """The client context: what services know of the other end, without the HTTP request."""
 
-from accounts.models import AuditEvent
-from accounts.services.audit import audit_event_record
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.context import Client, client_as, current_client
 from tests.accounts.factories import UserFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import Page, expect
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import enrolled_user, totp_code
 from tests.e2e.conftest import screenshot

@@ -7,7 +7,8 @@ from urllib.error import HTTPError
 
 import pytest
 
-from accounts.models import AuditEvent, User
+from accounts.models import User
+from audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
 from tests.integration.conftest import uvicorn_running
 

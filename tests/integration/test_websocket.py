@@ -13,6 +13,7 @@ from accounts.services.passwords import password_change
 from accounts.services.tokens import auth_logout, token_pair_issue, token_refresh, user_deactivate
 from accounts.tokens import AccessToken
 from core.exceptions import InvalidToken
+from core.push import push_to_user
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.integration.conftest import uvicorn_running
 
@@ -201,6 +202,24 @@ def test_revoking_the_login_closes_its_open_socket_with_4401(server, member, set
         revoke(member, pair)
 
         assert _closed_code(socket) == CLOSE_UNAUTHENTICATED
+        bystander.send(json.dumps({"type": "ping"}))
+        assert _receive(bystander) == {"type": "pong"}
+
+
+def test_an_event_pushed_to_a_user_reaches_each_of_their_sockets_and_nobody_elses(server, member):
+    token = token_pair_issue(user=member).access_token
+    stranger = token_pair_issue(user=UserFactory()).access_token
+
+    with (
+        _socket(server, subprotocols=["bearer", token]) as first,
+        _socket(server, subprotocols=["bearer", token]) as second,
+        _socket(server, subprotocols=["bearer", stranger]) as bystander,
+    ):
+        assert [_receive(socket)["type"] for socket in (first, second, bystander)] == ["authenticated"] * 3
+
+        push_to_user(member.pk, {"type": "alert.created", "id": "a1"})
+
+        assert _receive(first) == _receive(second) == {"type": "alert.created", "id": "a1"}
         bystander.send(json.dumps({"type": "ping"}))
         assert _receive(bystander) == {"type": "pong"}
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from organizations.models import ApiKey, Membership
 from organizations.roles import Role
 from tests.conftest import client_for

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from organizations.models import Membership, Organization
 from organizations.roles import Role
 from projects.models import Project

@@ -3,18 +3,20 @@
 import hashlib
 import re
 from collections.abc import Iterator
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from accounts.models import AuditEvent, TOTPDevice, User
+from accounts.models import TOTPDevice, User
+from audit.models import AuditEvent
 from organizations.context_processors import SESSION_KEY
-from organizations.demo import demo_organization_ensure
 from organizations.models import ApiKey, Invitation, Membership, Organization
 from organizations.roles import Action, Role, role_allows
 from projects.models import Project
@@ -794,11 +796,16 @@ def test_an_operator_revokes_keys_from_the_admin(operator, organization):
     assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_REVOKED).count() == 2
 
 
-def test_the_demo_organization_is_made_once_with_the_demo_user_as_owner(user):
-    first = demo_organization_ensure(user=user)
+def _demo_seeded() -> tuple[User, tuple[Organization, Project]]:
+    call_command("demo", stdout=StringIO())
+    return User.objects.get(email="demo@bastion.local"), (Organization.objects.get(), Project.objects.get())
+
+
+def test_the_demo_organization_is_made_once_with_the_demo_user_as_owner():
+    user, first = _demo_seeded()
     Membership.objects.filter(user=user).update(role=Role.VIEWER)
 
-    again = demo_organization_ensure(user=user)
+    _, again = _demo_seeded()
 
     organization, project = again
     assert again == first

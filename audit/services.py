@@ -1,8 +1,8 @@
-"""The audit log: every security event, with who, from where and what, never with a secret."""
+"""Writing the audit log: every event with who acted and from where, never with a secret."""
 
 from typing import Any
 
-from accounts.models import AuditEvent
+from audit.models import AuditEvent
 from core.context import current_client
 
 

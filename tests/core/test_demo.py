@@ -1,0 +1,23 @@
+"""`manage.py demo` asks each app for its demo data, in the order the apps build on each other."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+
+@pytest.mark.django_db
+def test_the_demo_prints_the_account_then_the_organization_then_the_project():
+    out = StringIO()
+    call_command("demo", stdout=out)
+    printed = out.getvalue()
+
+    sections = [
+        "  Bastion demo account\n",
+        "  Organization: Demo Organization (demo)\n",
+        "  Project:      demo-app (https://github.com/example/demo-app)\n",
+        "  API docs: http://127.0.0.1:8000/docs\n",
+    ]
+    positions = [printed.find(section) for section in sections]
+    assert -1 not in positions
+    assert positions == sorted(positions)
