@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.api.exceptions import PayloadTooLarge, error_body
+from config.api.paths import API_PATH_PREFIXES
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -45,7 +46,7 @@ class ApiBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") or request.path.startswith("/v1/"):
+        if request.path.startswith(API_PATH_PREFIXES):
             try:
                 declared = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
