@@ -117,7 +117,7 @@ class Seed002BackupCodesView(SeedAlias, mfa.RecoveryCodesView):
     methods = ("get",)
     deviations = "A GET, as the seed documents, that regenerates: the earlier codes stop working at once."
 
-    @extend_schema(summary="Regenerate recovery codes", responses={200: mfa.RecoveryCodesOutputSerializer})
+    @extend_schema(responses={200: mfa.RecoveryCodesOutputSerializer})
     def get(self, request: Request) -> Response:
         return self.post(request)
 
@@ -138,11 +138,7 @@ class Seed002TwoFactorDisableView(SeedAlias, mfa.DeviceDetailView):
     domain_errors = {"POST": (mfa_services.LastDeviceError,)}
     extra_error_statuses = (404, 422)
 
-    @extend_schema(
-        summary="Remove a second factor (never the last)",
-        request=TwoFactorDisableInputSerializer,
-        responses={204: None},
-    )
+    @extend_schema(request=TwoFactorDisableInputSerializer, responses={204: None})
     def post(self, request: Request) -> Response:
         given = TwoFactorDisableInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
@@ -179,7 +175,6 @@ class Seed003SSOLoginView(SeedAlias, sso.SSOLoginView):
     extra_error_statuses = (404, 422, 503)
 
     @extend_schema(
-        summary="Sign in with this server's single sign-on provider",
         parameters=[
             OpenApiParameter("redirect_uri", OpenApiTypes.URI, OpenApiParameter.QUERY, required=True),
             OpenApiParameter("provider", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=sso.PROVIDERS),

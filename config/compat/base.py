@@ -42,7 +42,9 @@ class SeedAlias:
         if cls.deviations:
             description += f"\n\nDeviation: {cls.deviations}"
         operation_id = _WORD_START.sub("_", cls.__name__.removesuffix("View")).lower()
-        schema = {"tags": [COMPAT_TAG], "description": description, **cls.schema_overrides}
+        # A summary of its own: the canonical one would name two operations alike in the docs.
+        summary = f"Seed {cls.seed}: alias of {cls.canonical}"
+        schema = {"tags": [COMPAT_TAG], "summary": summary, "description": description, **cls.schema_overrides}
         extend_schema_view(
             **{method: extend_schema(operation_id=f"{operation_id}_{method}", **schema) for method in cls.methods}
         )(cls)

@@ -80,4 +80,5 @@ def test_the_schema_keeps_aliases_under_their_own_tag(client):
             if is_alias:
                 assert operation["tags"] == [COMPAT_TAG]
                 assert operation["operationId"].startswith("seed")
+                assert operation["summary"].startswith("Seed ")
                 assert "docs/COMPATIBILITY.md" in operation["description"]
