@@ -9,10 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from accounts.views.mfa import MFA_VERIFIED, mfa_step_redirect
+from config.api.paths import API_PATH_PREFIXES
 
 # Paths that never carry a dashboard session or must stay reachable without one. The API
 # authenticates each request with a Bearer token or API key, not with the session.
-EXEMPT_PREFIXES = ("/api/", "/health", "/docs", "/redoc", "/openapi.json")
+EXEMPT_PREFIXES = (*API_PATH_PREFIXES, "/health", "/docs", "/redoc", "/openapi.json")
 # allauth's sign-in and provider callback URLs (`/accounts/login/`, `/accounts/github/login/callback/`,
 # `/accounts/oidc/<id>/login/`): they start and finish an SSO sign-in, after which this gate asks for
 # the second factor. allauth's other pages (emails, connected accounts) are gated like any page.

@@ -27,8 +27,11 @@ urlpatterns = [
     path("health", HealthAliasView.as_view(), name="health"),
     path("api/health", HealthAliasView.as_view(), name="health-api"),
     path("api/v1/", include(api_v1)),
+    # Aliases of the canonical views at the paths the seeds document (docs/COMPATIBILITY.md).
+    path("", include("config.compat.urls")),
     re_path(r"^api/", api_not_found),
     re_path(r"^v1/", api_not_found),
+    re_path(r"^auth/", api_not_found),  # seed 000's API root
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("redoc", redoc_view, name="redoc"),

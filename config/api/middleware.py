@@ -8,6 +8,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.api.exceptions import error_body
+from config.api.paths import API_PATH_PREFIXES
 from core.context import client_as, client_from_request, current_client
 from core.exceptions import PayloadTooLarge
 
@@ -43,7 +44,7 @@ class ApiBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") or request.path.startswith("/v1/"):
+        if request.path.startswith(API_PATH_PREFIXES):
             try:
                 declared = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:

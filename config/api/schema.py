@@ -26,8 +26,11 @@ _ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {
 }
 
 # DRF strips a string before checking it and refuses NUL in any; a schema pattern says the same.
+# The characters `str.strip()` removes, spelled out: `\s` means fewer of them to a JSON Schema (ECMA)
+# client, which would then send "\x1f" as a valid value that DRF strips to blank.
+_STRIPPED = r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _NO_NUL = r"^[^\u0000]*$"
-_NOT_BLANK = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+_NOT_BLANK = rf"^[^\u0000]*[^{_STRIPPED}\u0000][^\u0000]*$"
 
 
 class BastionAutoSchema(AutoSchema):

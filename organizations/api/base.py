@@ -92,7 +92,9 @@ class TenantAPIView(GenericAPIView):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        bypassing = [name for name in _SEALED if name in cls.__dict__]
+        # Anything between the subclass and the door in the MRO counts, mixins included.
+        between = cls.__mro__[: cls.__mro__.index(TenantAPIView)]
+        bypassing = sorted({name for klass in between for name in _SEALED if name in klass.__dict__})
         if bypassing:
             names = ", ".join(bypassing)
             raise TypeError(f"{cls.__name__} overrides {names}: a tenant view may not step around the door.")

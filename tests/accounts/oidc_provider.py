@@ -17,7 +17,12 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import jwt
+import requests
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.http import HttpResponse
+from django.test import Client
+
+from config.settings.base import sso_providers
 
 
 class LoopbackOIDCProvider:
@@ -43,6 +48,17 @@ class LoopbackOIDCProvider:
     def __exit__(self, *exc_info: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def socialaccount_providers(self) -> dict[str, Any]:
+        """Bastion's SOCIALACCOUNT_PROVIDERS for this provider, as the SSO_OIDC_* variables configure it."""
+        return sso_providers(
+            {
+                "SSO_OIDC_NAME": "Loopback ID",
+                "SSO_OIDC_CLIENT_ID": self.client_id,
+                "SSO_OIDC_CLIENT_SECRET": self.client_secret,
+                "SSO_OIDC_SERVER_URL": self.issuer,
+            }
+        )
 
     def discovery(self) -> dict[str, Any]:
         return {
@@ -106,6 +122,16 @@ class LoopbackOIDCProvider:
     def userinfo(self, authorization: str) -> tuple[int, dict[str, Any]]:
         claims = self._access_tokens.get(authorization.removeprefix("Bearer "))
         return (200, claims) if claims is not None else (401, {"error": "invalid_token"})
+
+
+def through_provider(client: Client, response: HttpResponse) -> HttpResponse:
+    """Follow Bastion's redirect to the provider, the provider's back, and return Bastion's answer to it."""
+    assert response.status_code == 302, response.content
+    authorize = requests.get(response["Location"], allow_redirects=False, timeout=5)
+    assert authorize.status_code == 302, authorize.text
+    callback = urlsplit(authorize.headers["Location"])
+    assert callback.netloc == "testserver"
+    return client.get(f"{callback.path}?{callback.query}")
 
 
 def _handler_for(provider: LoopbackOIDCProvider) -> type[BaseHTTPRequestHandler]:

@@ -1,7 +1,6 @@
 """Password reset and change through the real endpoints, with the emails they send and the attacks on them."""
 
 import json
-import re
 import time
 import uuid
 from datetime import timedelta
@@ -24,6 +23,7 @@ from accounts.services import users
 from accounts.services.tokens import token_pair_issue
 from audit.models import AuditEvent
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+from tests.accounts.passwords import emailed_reset_token
 from tests.races import race
 from tests.races import statuses as race_statuses
 
@@ -39,7 +39,6 @@ INVALID = {
     "status_code": 400,
     "error_code": "INVALID_RESET_TOKEN",
 }
-TOKEN_IN_EMAIL = re.compile(r"^([0-9a-f-]{36}\.[A-Za-z0-9_-]{43})$", re.MULTILINE)
 
 
 @pytest.fixture(autouse=True)
@@ -52,14 +51,6 @@ def _bearer(token: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return client
-
-
-def _reset_token(api_client, capture, email: str) -> str:
-    """Ask for a reset as a client would, run the email task, and read the token from the email."""
-    with capture(execute=True):
-        response = api_client.post(RESET_REQUEST, {"email": email}, format="json")
-    assert response.status_code == 202
-    return TOKEN_IN_EMAIL.search(mail.outbox[-1].body)[1]
 
 
 def _reset(api_client, token, password=NEW_PASSWORD):
@@ -75,7 +66,7 @@ def _wrong_secret(token: str) -> str:
 def test_a_reset_round_trip_sets_the_password_and_signs_every_session_out(
     api_client, user, tokens, django_capture_on_commit_callbacks
 ):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email.upper())
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email.upper())
 
     email = mail.outbox[0]
     assert email.to == [user.email]
@@ -133,7 +124,7 @@ def test_answering_a_reset_request_does_the_same_work_for_any_address(
 
 @pytest.mark.django_db
 def test_a_reset_token_works_only_once(api_client, user, django_capture_on_commit_callbacks):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
     assert _reset(api_client, token).status_code == 200
 
     again = _reset(api_client, token, password="Another-Strong-Pass-19")
@@ -146,7 +137,7 @@ def test_a_reset_token_works_only_once(api_client, user, django_capture_on_commi
 
 @pytest.mark.django_db
 def test_an_expired_reset_token_is_refused(api_client, user, django_capture_on_commit_callbacks):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
     PasswordResetToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
     response = _reset(api_client, token)
@@ -160,7 +151,7 @@ def test_an_expired_reset_token_is_refused(api_client, user, django_capture_on_c
 @pytest.mark.django_db
 def test_a_reset_token_lasts_an_hour(api_client, user, django_capture_on_commit_callbacks):
     before = timezone.now()
-    _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
 
     stored = PasswordResetToken.objects.get(user=user)
 
@@ -172,7 +163,7 @@ def test_a_reset_token_lasts_an_hour(api_client, user, django_capture_on_commit_
 def test_five_wrong_secrets_kill_the_token_even_for_the_right_one(
     api_client, user, django_capture_on_commit_callbacks, wrong_tries, status
 ):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
     for _ in range(wrong_tries):
         assert _reset(api_client, _wrong_secret(token)).json() == INVALID
 
@@ -184,12 +175,12 @@ def test_five_wrong_secrets_kill_the_token_even_for_the_right_one(
 
 @pytest.mark.django_db
 def test_every_kind_of_bad_token_gets_the_same_answer(api_client, user, django_capture_on_commit_callbacks):
-    used = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    used = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
     _reset(api_client, used)
     other = UserFactory()
-    expired = _reset_token(api_client, django_capture_on_commit_callbacks, other.email)
+    expired = emailed_reset_token(api_client, django_capture_on_commit_callbacks, other.email)
     PasswordResetToken.objects.filter(user=other).update(expires_at=timezone.now())
-    live = _reset_token(api_client, django_capture_on_commit_callbacks, UserFactory().email)
+    live = emailed_reset_token(api_client, django_capture_on_commit_callbacks, UserFactory().email)
     unknown_id = f"{uuid.uuid4()}.{live.split('.')[1]}"
 
     answers = [_reset(api_client, token) for token in (used, expired, _wrong_secret(live), unknown_id)]
@@ -200,8 +191,8 @@ def test_every_kind_of_bad_token_gets_the_same_answer(api_client, user, django_c
 
 @pytest.mark.django_db
 def test_a_new_request_kills_the_earlier_token(api_client, user, django_capture_on_commit_callbacks):
-    first = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
-    second = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    first = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    second = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
 
     assert first != second
     assert _reset(api_client, first).json() == INVALID
@@ -210,7 +201,7 @@ def test_a_new_request_kills_the_earlier_token(api_client, user, django_capture_
 
 @pytest.mark.django_db
 def test_a_weak_new_password_keeps_the_token_usable(api_client, user, django_capture_on_commit_callbacks):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
 
     weak = _reset(api_client, token, password="password")
 
@@ -328,7 +319,7 @@ def test_reset_requests_are_limited_per_account_however_the_address_is_spelled(a
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reset_token_used_at_once_from_several_clients_works_once(user, django_capture_on_commit_callbacks):
-    token = _reset_token(APIClient(), django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(APIClient(), django_capture_on_commit_callbacks, user.email)
 
     def use(password):
         return lambda: _reset(APIClient(), token, password)
@@ -377,7 +368,7 @@ def test_changing_the_password_signs_out_every_other_login_at_once(auth_client, 
 def test_changing_the_password_also_kills_a_pending_reset_link(
     auth_client, api_client, user, django_capture_on_commit_callbacks
 ):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
 
     auth_client.post(CHANGE, {"old_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}, format="json")
 
@@ -448,7 +439,7 @@ def test_changing_the_password_with_an_expired_access_token_says_so(user):
 def test_resets_and_changes_are_audited_without_tokens_or_passwords(
     api_client, user, django_capture_on_commit_callbacks
 ):
-    token = _reset_token(api_client, django_capture_on_commit_callbacks, user.email)
+    token = emailed_reset_token(api_client, django_capture_on_commit_callbacks, user.email)
     _reset(api_client, token)
     signed_in = _bearer(token_pair_issue(user=user).access_token)
     changed = signed_in.post(

@@ -1,10 +1,9 @@
 """Single sign-on, end to end against a real OpenID Connect provider listening on 127.0.0.1."""
 
 import secrets
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 import pytest
-import requests
 from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 from django.core.exceptions import ImproperlyConfigured
@@ -19,7 +18,7 @@ from audit.models import AuditEvent
 from config.settings.base import sso_authorization_origins, sso_providers
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import enrolled_user, totp_code
-from tests.accounts.oidc_provider import LoopbackOIDCProvider
+from tests.accounts.oidc_provider import LoopbackOIDCProvider, through_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -32,26 +31,9 @@ ALLOWLIST = [CLIENT_CALLBACK, "bastion-cli://sso/*"]
 def idp(settings):
     """The loopback provider, configured in Bastion the way the SSO_OIDC_* variables configure it."""
     with LoopbackOIDCProvider(client_id="bastion", client_secret=secrets.token_urlsafe(24)) as provider:
-        settings.SOCIALACCOUNT_PROVIDERS = sso_providers(
-            {
-                "SSO_OIDC_NAME": "Loopback ID",
-                "SSO_OIDC_CLIENT_ID": provider.client_id,
-                "SSO_OIDC_CLIENT_SECRET": provider.client_secret,
-                "SSO_OIDC_SERVER_URL": provider.issuer,
-            }
-        )
+        settings.SOCIALACCOUNT_PROVIDERS = provider.socialaccount_providers()
         settings.SSO_REDIRECT_URI_ALLOWLIST = ALLOWLIST
         yield provider
-
-
-def through_provider(client: Client, response: HttpResponse) -> HttpResponse:
-    """Follow Bastion's redirect to the provider, the provider's back, and return Bastion's answer to it."""
-    assert response.status_code == 302, response.content
-    authorize = requests.get(response["Location"], allow_redirects=False, timeout=5)
-    assert authorize.status_code == 302, authorize.text
-    callback = urlsplit(authorize.headers["Location"])
-    assert callback.netloc == "testserver"
-    return client.get(f"{callback.path}?{callback.query}")
 
 
 def client_fragment(response: HttpResponse, redirect_uri: str = CLIENT_CALLBACK) -> dict[str, str]:

@@ -47,13 +47,37 @@ CHECKS = [
     if not is_check_class(check)
 ]
 
+
 # Generated secrets never match a real account, so without these the success paths (a token pair
 # issued, a refresh rotated, a login's family revoked) would go untested.
+def _by_email(user: User) -> dict[str, Any]:
+    return {"email": user.email, "password": DEFAULT_PASSWORD}
+
+
+def _by_username(user: User) -> dict[str, Any]:
+    return {"username": user.email, "password": DEFAULT_PASSWORD}  # as seeds 002 and 004 send it
+
+
+def _refresh_token(user: User) -> dict[str, Any]:
+    return {"refresh_token": token_pair_issue(user=user).refresh_token}
+
+
+def _password(user: User) -> dict[str, Any]:
+    return {"password": DEFAULT_PASSWORD}
+
+
 REAL_FIELDS: dict[str, Callable[[User], dict[str, Any]]] = {
-    "POST /api/v1/auth/login": lambda user: {"email": user.email, "password": DEFAULT_PASSWORD},
-    "POST /api/v1/auth/refresh": lambda user: {"refresh_token": token_pair_issue(user=user).refresh_token},
-    "POST /api/v1/auth/logout": lambda user: {"refresh_token": token_pair_issue(user=user).refresh_token},
-    "POST /api/v1/auth/register": lambda user: {"password": DEFAULT_PASSWORD},
+    "POST /api/v1/auth/login": _by_email,
+    "POST /api/v1/auth/refresh": _refresh_token,
+    "POST /api/v1/auth/logout": _refresh_token,
+    "POST /api/v1/auth/register": _password,
+    # The seed-compatible aliases of the same operations (docs/COMPATIBILITY.md).
+    "POST /auth/login": _by_email,
+    "POST /api/v1/auth/jwt/login": _by_username,
+    "POST /api/auth/login": _by_username,
+    "POST /auth/logout": _refresh_token,
+    "POST /auth/register": _password,
+    "POST /api/auth/register": _password,
 }
 
 

@@ -1,5 +1,6 @@
-"""The real URLs plus one endpoint that fails unexpectedly, to test the 500 handling."""
+"""The real URLs plus endpoints that fail unexpectedly, to test the 500 handling."""
 
+from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -16,5 +17,10 @@ class BoomView(APIView):
         raise RuntimeError("secret internal detail: db password is hunter2")
 
 
-urlpatterns = [path("api/v1/boom", BoomView.as_view()), *real_urlpatterns]
+def boom_outside_drf(request: HttpRequest) -> HttpResponse:
+    # Fails outside DRF's exception handling, so Django's handler500 answers.
+    raise RuntimeError("secret internal detail: db password is hunter2")
+
+
+urlpatterns = [path("api/v1/boom", BoomView.as_view()), path("auth/boom", boom_outside_drf), *real_urlpatterns]
 handler500 = "config.api.views.server_error"

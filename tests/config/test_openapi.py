@@ -143,6 +143,10 @@ def test_free_text_fields_state_what_the_server_refuses(schema):
     assert not re.fullmatch(name, "Ac\x00me")
     assert re.fullmatch(description, "")
     assert not re.fullmatch(description, "\x00")
+    # Every character DRF strips is named, not left to `\s`, which means fewer of them in JSON Schema's regexes.
+    assert "\\s" not in name
+    assert not [char for char in map(chr, range(0x3001)) if char.isspace() and re.fullmatch(name, f"{char}{char}")]
+    assert re.fullmatch(name, "\ufeff")  # not stripped by DRF, so not blank
     assert re.fullmatch(enroll["properties"]["phone"]["pattern"], "+447700900123")
     assert enroll["allOf"] == [
         {"if": {"properties": {"method": {"const": "sms"}}, "required": ["method"]}, "then": {"required": ["phone"]}}

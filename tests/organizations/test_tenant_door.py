@@ -51,3 +51,15 @@ def test_a_body_that_names_no_organization_is_a_422_naming_the_field(owner_clien
 
     assert response.status_code == 422
     assert response.json()["errors"] == {"organization_id": [reason]}
+
+
+def test_a_mixin_that_overrides_the_door_cannot_be_declared_either():
+    class Skipping:
+        def check_permissions(self, request: Request) -> None:
+            pass
+
+    with pytest.raises(TypeError, match="step around the door"):
+
+        class Mixed(Skipping, TenantAPIView):
+            required_actions = {"GET": Action.PROJECTS_VIEW}
+            organization_from = in_url("organization_id")

@@ -1,0 +1,5 @@
+"""Every seed-compatible route, one module per app (docs/COMPATIBILITY.md lists them)."""
+
+from config.compat import accounts
+
+urlpatterns = [*accounts.urlpatterns]
