@@ -114,6 +114,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 # are encrypted (the server needs them back), one-time codes and recovery codes are stored as digests.
 
 
+class MFAMethod(models.TextChoices):
+    """Every way of proving the second factor: the `method` values of the API, the pages and the audit log."""
+
+    TOTP = "totp", "Authenticator app"
+    EMAIL = "email", "Email code"
+    SMS = "sms", "Text message (SMS)"
+    WEBAUTHN = "webauthn", "Passkey"
+    RECOVERY_CODE = "recovery_code", "Recovery code"
+
+
 def code_digest(code: str) -> str:
     """Keyed digest of a one-time code: a leaked table gives no codes, and guessing offline needs the key."""
     normalized = code.replace("-", "").replace(" ", "").lower()

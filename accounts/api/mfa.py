@@ -4,33 +4,36 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django_otp.models import Device
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import TokenPairOutputSerializer
+from accounts.api.serializers import TokenPairOutputSerializer, method_choices
 from accounts.api.views import PublicAPIView
 from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid, ProviderUnavailable
-from accounts.models import User
+from accounts.models import MFAMethod, User
 from accounts.services import mfa, tokens
 from core.exceptions import NotAuthenticated
 from core.fields import StrictCharField
 
-METHODS = list(mfa.DEVICE_MODELS)
+# Each named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"], so the schema has one enum per set.
+ENROLL_METHOD_CHOICES = method_choices(mfa.DEVICE_MODELS)
+CODE_METHOD_CHOICES = method_choices(mfa.CODE_METHODS)
+DEVICE_METHOD_CHOICES = method_choices(mfa.FACTOR_MODELS)
 
 
 class MethodInputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=METHODS)
+    method = serializers.ChoiceField(choices=ENROLL_METHOD_CHOICES)
     enrollment_token = StrictCharField(
         max_length=128, required=False, help_text="From register or login; not needed with a Bearer token."
     )
 
 
 class EnrollInputSerializer(MethodInputSerializer):
-    required_if = {"phone": ("method", "sms")}
+    required_if = {"phone": ("method", MFAMethod.SMS.value)}
     phone = StrictCharField(
         max_length=20,
         required=False,
@@ -40,13 +43,13 @@ class EnrollInputSerializer(MethodInputSerializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("method") == "sms" and not attrs.get("phone"):
+        if attrs.get("method") == MFAMethod.SMS and not attrs.get("phone"):
             raise serializers.ValidationError({"phone": ["Give the number to send codes to."]})
         return attrs
 
 
 class EnrollOutputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=METHODS)
+    method = serializers.ChoiceField(choices=ENROLL_METHOD_CHOICES)
     device_id = serializers.UUIDField()
     otpauth_uri = serializers.CharField(required=False, help_text="TOTP only: add to an authenticator app.")
     secret = serializers.CharField(required=False, help_text="TOTP only: the key, base32, for manual entry.")
@@ -65,6 +68,7 @@ class DeviceOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(serializers.ChoiceField(choices=DEVICE_METHOD_CHOICES))
     def get_method(self, device: Device) -> str:
         return mfa.device_method(device)
 
@@ -85,7 +89,9 @@ class LoginMFAInputSerializer(serializers.Serializer):
     mfa_token = StrictCharField(max_length=128)
     code = StrictCharField(max_length=16, required=False, default="")
     recovery_code = StrictCharField(max_length=32, required=False, default="")
-    method = serializers.ChoiceField(choices=METHODS, required=False, help_text="Which factor the code is from.")
+    method = serializers.ChoiceField(
+        choices=ENROLL_METHOD_CHOICES, required=False, help_text="Which factor the code is from."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs["code"]) == bool(attrs["recovery_code"]):
@@ -95,7 +101,7 @@ class LoginMFAInputSerializer(serializers.Serializer):
 
 class CodeSendInputSerializer(serializers.Serializer):
     mfa_token = StrictCharField(max_length=128)
-    method = serializers.ChoiceField(choices=["email", "sms"])
+    method = serializers.ChoiceField(choices=CODE_METHOD_CHOICES)
 
 
 class CodeSentOutputSerializer(serializers.Serializer):

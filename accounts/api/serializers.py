@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import MFAMethod, User
 from accounts.services.mfa import user_devices
 from core.fields import StrictCharField, StrictEmailField
 
@@ -12,6 +13,11 @@ from core.fields import StrictCharField, StrictEmailField
 PASSWORD_MIN_LENGTH = next(
     (v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)), 1
 )
+
+
+def method_choices(methods: Iterable[MFAMethod]) -> list[tuple[str, str]]:
+    """A set of second-factor methods as field choices, each with its label."""
+    return [(method.value, method.label) for method in methods]
 
 
 class NewPasswordField(StrictCharField):
@@ -47,7 +53,7 @@ class RegisterOutputSerializer(UserOutputSerializer):
 class MFAStepOutputSerializer(serializers.Serializer):
     mfa_required = serializers.BooleanField()
     mfa_token = serializers.CharField(help_text="Single use, 5 minutes, 5 wrong codes at most.")
-    methods = serializers.ListField(child=serializers.CharField(), help_text="e.g. totp, email, recovery_code")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=MFAMethod.choices))
     expires_in = serializers.IntegerField()
 
 

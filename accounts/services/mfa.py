@@ -31,6 +31,7 @@ from accounts.models import (
     AuditEvent,
     EmailDevice,
     MFAChallenge,
+    MFAMethod,
     RecoveryCode,
     RecoveryCodeDevice,
     SMSDevice,
@@ -53,9 +54,16 @@ E164 = re.compile(r"^\+[1-9][0-9]{6,14}\Z")
 CODE_SENDS_PER_CHALLENGE = 3
 CODE_SEND_RATE = "5/h"
 
-DEVICE_MODELS: dict[str, type[Device]] = {"totp": TOTPDevice, "email": EmailDevice, "sms": SMSDevice}
+# The factors enrolled by proving a code from them.
+DEVICE_MODELS: dict[MFAMethod, type[Device]] = {
+    MFAMethod.TOTP: TOTPDevice,
+    MFAMethod.EMAIL: EmailDevice,
+    MFAMethod.SMS: SMSDevice,
+}
 # Every factor a user can hold: the ones enrolled with a code, plus passkeys (accounts.services.passkeys).
-FACTOR_MODELS: dict[str, type[Device]] = {**DEVICE_MODELS, "webauthn": WebAuthnCredential}
+FACTOR_MODELS: dict[MFAMethod, type[Device]] = {**DEVICE_MODELS, MFAMethod.WEBAUTHN: WebAuthnCredential}
+# The factors that are sent a code on request; an authenticator app shows its own.
+CODE_METHODS = (MFAMethod.EMAIL, MFAMethod.SMS)
 
 
 class LastDeviceError(BastionError):
@@ -103,14 +111,14 @@ def user_devices(*, user: User) -> list[Device]:
     return devices
 
 
-def device_method(device: Device) -> str:
+def device_method(device: Device) -> MFAMethod:
     return next(method for method, model in FACTOR_MODELS.items() if isinstance(device, model))
 
 
-def user_mfa_methods(*, user: User) -> list[str]:
+def user_mfa_methods(*, user: User) -> list[MFAMethod]:
     methods = list(dict.fromkeys(device_method(device) for device in user_devices(user=user)))
     if RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).exists():
-        methods.append("recovery_code")
+        methods.append(MFAMethod.RECOVERY_CODE)
     return methods
 
 
@@ -156,16 +164,15 @@ def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, A
     """Create an unconfirmed device; it counts only once `mfa_enroll_confirm` sees a code from it."""
     model = DEVICE_MODELS[method]
     model.objects.filter(user=user, confirmed=False).delete()
-    if method == "totp":
+    if method == MFAMethod.TOTP:
         device = TOTPDevice.objects.create(
             user=user, name="Authenticator app", key=secrets.token_hex(20), confirmed=False
         )
         return {"method": method, "device_id": device.pk, **totp_setup(device=device)}
-    if method == "sms" and not E164.match(phone):
+    if method == MFAMethod.SMS and not E164.match(phone):
         raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
-    if method != "totp":
-        _code_send_rate_check(user=user)
-    if method == "sms":
+    _code_send_rate_check(user=user)
+    if method == MFAMethod.SMS:
         device = SMSDevice.objects.create(user=user, name=f"SMS {_mask_phone(phone)}", phone=phone, confirmed=False)
         sent_to = _mask_phone(phone)
     else:
@@ -248,7 +255,7 @@ def recovery_codes_regenerate(*, user: User, audit: bool = True) -> list[str]:
 def mfa_login_start(*, user: User) -> dict[str, Any]:
     """The answer to a correct password: a second-step token, or the demand to enroll a factor first."""
     methods = user_mfa_methods(user=user)
-    if not [method for method in methods if method != "recovery_code"]:
+    if not [method for method in methods if method != MFAMethod.RECOVERY_CODE]:
         token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
         raise MFARequired(extra={"enrollment_token": token})
     token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.LOGIN)
@@ -273,11 +280,11 @@ def mfa_login_code_send(*, token: str, method: str) -> dict[str, str]:
     if device is None:
         raise MethodNotEnrolled(errors={"method": [f"This account has no {method} second factor."]})
     device.generate_challenge()
-    sent_to = _mask_phone(device.phone) if method == "sms" else _mask_email(challenge.user.email)
+    sent_to = _mask_phone(device.phone) if method == MFAMethod.SMS else _mask_email(challenge.user.email)
     return {"method": method, "sent_to": sent_to}
 
 
-def _code_matches(*, user: User, code: str, method: str | None) -> str | None:
+def _code_matches(*, user: User, code: str, method: str | None) -> MFAMethod | None:
     for device in user_devices(user=user):
         if (method is None or device_method(device) == method) and device.verify_token(code):
             return device_method(device)
@@ -317,18 +324,18 @@ def mfa_login_verify(
         user = challenge.user
         if recovery_code:
             device = RecoveryCodeDevice.objects.filter(user=user).first()
-            used = "recovery_code" if device is not None and device.verify_token(recovery_code) else None
+            used = MFAMethod.RECOVERY_CODE if device is not None and device.verify_token(recovery_code) else None
         else:
             used = _code_matches(user=user, code=code, method=method)
         if used is None:
             mfa_login_fail(challenge=challenge)
         else:
             mfa_login_succeed(challenge=challenge, method=used)
-            if used == "recovery_code":
+            if used == MFAMethod.RECOVERY_CODE:
                 audit_event_record(action=AuditEvent.Action.RECOVERY_CODE_USED, user=user)
     if used is None:
         mfa_login_fail_raise(challenge=challenge)
-    if used == "recovery_code":
+    if used == MFAMethod.RECOVERY_CODE:
         remaining = RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count()
         security_notice_email_send(
             user=user,

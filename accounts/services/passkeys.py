@@ -26,7 +26,7 @@ from webauthn.helpers import base64url_to_bytes, parse_client_data_json, parse_r
 from webauthn.helpers.exceptions import WebAuthnException
 
 from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
-from accounts.models import MFAChallenge, User
+from accounts.models import MFAChallenge, MFAMethod, User
 from accounts.services import mfa
 from core.exceptions import BastionError
 
@@ -156,7 +156,7 @@ def passkey_authenticate_complete(*, token: str, credential: dict[str, Any]) -> 
             mfa.mfa_login_fail(challenge=challenge)
             proven = False
         else:
-            mfa.mfa_login_succeed(challenge=challenge, method="webauthn")
+            mfa.mfa_login_succeed(challenge=challenge, method=MFAMethod.WEBAUTHN)
             proven = True
     if not proven:
         try:

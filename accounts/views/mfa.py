@@ -18,7 +18,7 @@ from django_otp.models import Device
 
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.forms import MFACodeForm, PhoneForm, RecoveryCodeForm
-from accounts.models import TOTPDevice, User
+from accounts.models import MFAMethod, TOTPDevice, User
 from accounts.services import mfa
 from core.exceptions import BastionError, RateLimitExceeded, ValidationFailed
 
@@ -29,16 +29,14 @@ ENROLL_TOKEN = "mfa_enroll_token"
 NEXT_URL = "mfa_next"
 PENDING_KEYS = (LOGIN_TOKEN, LOGIN_METHODS, ENROLL_TOKEN, NEXT_URL)
 
-METHOD_LABELS = {"totp": "Authenticator app", "email": "Email code", "sms": "Text message (SMS)"}
-# Passkeys are added and used by their own button (accounts.views.passkeys), not as a code method.
-DEVICE_LABELS = {**METHOD_LABELS, "webauthn": "Passkey"}
+# How the pages word the code methods; passkeys are added and used by their own button
+# (accounts.views.passkeys), and recovery codes by their own link.
 SWITCH_LABELS = {
-    "totp": "Use your authenticator app",
-    "email": "Get a code by email",
-    "sms": "Get a code by text message",
+    MFAMethod.TOTP: "Use your authenticator app",
+    MFAMethod.EMAIL: "Get a code by email",
+    MFAMethod.SMS: "Get a code by text message",
 }
-TAB_LABELS = {"totp": "Authenticator app", "email": "Email", "sms": "Text message"}
-CODE_METHODS = ("email", "sms")
+TAB_LABELS = {MFAMethod.TOTP: "Authenticator app", MFAMethod.EMAIL: "Email", MFAMethod.SMS: "Text message"}
 
 
 def pending_clear(request: HttpRequest) -> None:
@@ -97,7 +95,7 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
     recovery = request.GET.get("recovery") == "1"
     method = request.GET.get("method", "")
     if method not in factors:
-        method = "totp" if "totp" in factors or not factors else factors[0]
+        method = MFAMethod.TOTP if MFAMethod.TOTP in factors or not factors else factors[0]
     form = (RecoveryCodeForm if recovery else MFACodeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,10 +113,10 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
             return redirect(session_login_complete(request, user))
     verify_url = reverse("login-verify")
     switches = [(f"{verify_url}?method={m}", SWITCH_LABELS[m]) for m in factors if recovery or m != method]
-    if not recovery and "recovery_code" in methods:
+    if not recovery and MFAMethod.RECOVERY_CODE in methods:
         switches.append((f"{verify_url}?recovery=1", "Use a recovery code"))
-    context = {"form": form, "recovery": recovery, "method": method, "switches": switches}
-    context |= {"passkey": "webauthn" in methods, "code_factor": bool(factors)}
+    context = {"form": form, "recovery": recovery, "method": method, "switches": switches, "MFAMethod": MFAMethod}
+    context |= {"passkey": MFAMethod.WEBAUTHN in methods, "code_factor": bool(factors)}
     return render(request, "accounts/login_mfa.html", context, status=400 if form.errors else 200)
 
 
@@ -129,7 +127,7 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
     if not token:
         messages.info(request, "Sign in with your password first.")
         return redirect("login")
-    if method not in CODE_METHODS:
+    if method not in mfa.CODE_METHODS:
         return redirect("login-verify")
     try:
         sent = mfa.mfa_login_code_send(token=token, method=method)
@@ -167,7 +165,7 @@ def _grouped(secret: str) -> str:
 def _totp_setup(user: User) -> dict[str, Any]:
     """The authenticator app being set up: the pending one (so a reload shows the same key), or a new one."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
-    setup = mfa.mfa_enroll_begin(user=user, method="totp") if device is None else mfa.totp_setup(device=device)
+    setup = mfa.mfa_enroll_begin(user=user, method=MFAMethod.TOTP) if device is None else mfa.totp_setup(device=device)
     return setup | {"secret_grouped": _grouped(setup["secret"])}
 
 
@@ -177,7 +175,7 @@ def _code_pending(user: User, method: str) -> bool:
 
 def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse | PhoneForm:
     """Send the first code to the email address or phone being added: a redirect, or the refused phone form."""
-    phone_form = PhoneForm(request.POST) if method == "sms" else None
+    phone_form = PhoneForm(request.POST) if method == MFAMethod.SMS else None
     phone = ""
     if phone_form is not None:
         if not phone_form.is_valid():
@@ -220,11 +218,11 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "That setup link has expired. Sign in to continue.")
         return redirect("login")
-    method = request.GET.get("method", "totp")
-    method = method if method in mfa.DEVICE_MODELS else "totp"
+    method = request.GET.get("method", MFAMethod.TOTP)
+    method = method if method in mfa.DEVICE_MODELS else MFAMethod.TOTP
     code_form = MFACodeForm(request.POST if request.POST.get("action") == "confirm" else None)
-    phone_form = PhoneForm() if method == "sms" else None
-    if request.method == "POST" and request.POST.get("action") == "send" and method in CODE_METHODS:
+    phone_form = PhoneForm() if method == MFAMethod.SMS else None
+    if request.method == "POST" and request.POST.get("action") == "send" and method in mfa.CODE_METHODS:
         sent_or_refused = _enroll_send(request, user, method)
         if isinstance(sent_or_refused, HttpResponse):
             return sent_or_refused
@@ -249,11 +247,12 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
         "signup": bool(token),
         "method": method,
         "methods": TAB_LABELS,
+        "MFAMethod": MFAMethod,
         "code_form": code_form,
         "phone_form": phone_form,
         "email": user.email,
-        "totp": _totp_setup(user) if method == "totp" else None,
-        "code_sent": method in CODE_METHODS and _code_pending(user, method),
+        "totp": _totp_setup(user) if method == MFAMethod.TOTP else None,
+        "code_sent": method in mfa.CODE_METHODS and _code_pending(user, method),
     }
     has_errors = code_form.errors or (phone_form is not None and phone_form.errors)
     return render(request, "accounts/mfa_enroll.html", context, status=400 if has_errors else 200)
