@@ -13,7 +13,13 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import TokenPairOutputSerializer, method_choices
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid, ProviderUnavailable
+from accounts.exceptions import (
+    EnrollmentNotPending,
+    LastDeviceError,
+    MethodNotEnrolled,
+    MFACodeInvalid,
+    ProviderUnavailable,
+)
 from accounts.models import MFAMethod, User
 from accounts.services import mfa, tokens
 from core.exceptions import NotAuthenticated
@@ -231,7 +237,7 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
-    domain_errors = {"DELETE": (mfa.LastDeviceError,)}
+    domain_errors = {"DELETE": (LastDeviceError,)}
     extra_error_statuses = (422,)
 
     @extend_schema(summary="Remove a second factor (never the last)", responses={204: None}, tags=["mfa"])

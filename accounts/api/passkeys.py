@@ -13,9 +13,14 @@ from rest_framework.views import APIView
 from accounts.api.mfa import ConfirmOutputSerializer, enrolling_user, enrollment_confirmed_body
 from accounts.api.serializers import TokenPairOutputSerializer
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
+from accounts.exceptions import (
+    MethodNotEnrolled,
+    MFACodeInvalid,
+    PasskeyAlreadyRegistered,
+    PasskeyChallengeInvalid,
+    PasskeyInvalid,
+)
 from accounts.services import passkeys, tokens
-from accounts.services.passkeys import PasskeyAlreadyRegistered, PasskeyChallengeInvalid, PasskeyInvalid
 from core.fields import StrictCharField
 
 # An attestation with a certificate chain runs to a few kilobytes; nothing legitimate comes near this.

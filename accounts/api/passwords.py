@@ -6,10 +6,9 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import NewPasswordField
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import WeakPassword
+from accounts.exceptions import PasswordResetInvalid, WeakPassword, WrongPassword
 from accounts.links import reset_link_base
 from accounts.services import passwords
-from accounts.services.passwords import PasswordResetInvalid, WrongPassword
 from core.fields import StrictCharField, StrictEmailField
 
 RESET_REQUESTED = "If an account exists for this address, we have sent a reset link."

@@ -22,6 +22,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts.exceptions import (
     EnrollmentNotPending,
+    LastDeviceError,
     MethodNotEnrolled,
     MFAChallengeInvalid,
     MFACodeInvalid,
@@ -43,7 +44,7 @@ from accounts.notifications import security_notice_email_send
 from accounts.ratelimits import client_address, rate_counted
 from accounts.services.audit import audit_event_record
 from core.encryption import secret_digest
-from core.exceptions import BastionError, RateLimitExceeded, ResourceNotFound, ValidationFailed
+from core.exceptions import RateLimitExceeded, ResourceNotFound, ValidationFailed
 
 ENROLL_LIFETIME = timedelta(minutes=30)
 LOGIN_LIFETIME = timedelta(minutes=5)
@@ -64,12 +65,6 @@ DEVICE_MODELS: dict[MFAMethod, type[Device]] = {
 FACTOR_MODELS: dict[MFAMethod, type[Device]] = {**DEVICE_MODELS, MFAMethod.WEBAUTHN: WebAuthnCredential}
 # The factors that are sent a code on request; an authenticator app shows its own.
 CODE_METHODS = (MFAMethod.EMAIL, MFAMethod.SMS)
-
-
-class LastDeviceError(BastionError):
-    status_code = 422
-    error_code = "LAST_MFA_DEVICE"
-    default_detail = "This is your last second factor: add another before removing it."
 
 
 # --- Challenges (enrollment_token, mfa_token) -----------------------------------------------------

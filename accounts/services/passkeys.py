@@ -25,32 +25,19 @@ from django_otp_webauthn.settings import app_settings
 from webauthn.helpers import base64url_to_bytes, parse_client_data_json, parse_registration_credential_json
 from webauthn.helpers.exceptions import WebAuthnException
 
-from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
+from accounts.exceptions import (
+    MethodNotEnrolled,
+    MFACodeInvalid,
+    PasskeyAlreadyRegistered,
+    PasskeyChallengeInvalid,
+    PasskeyInvalid,
+)
 from accounts.models import MFAChallenge, MFAMethod, User
 from accounts.services import mfa
-from core.exceptions import BastionError
 
 STATE_KEY = "webauthn"
 # The authenticator's counter is unsigned 32-bit; the sign_count column is signed 32-bit on PostgreSQL.
 SIGN_COUNT_MAX = 2**31 - 1
-
-
-class PasskeyInvalid(BastionError):
-    status_code = 422
-    error_code = "INVALID_PASSKEY"
-    default_detail = "The passkey response is malformed or could not be verified."
-
-
-class PasskeyChallengeInvalid(BastionError):
-    status_code = 400
-    error_code = "PASSKEY_CHALLENGE_INVALID"
-    default_detail = "No passkey request is pending (expired, already used, or never started): begin again."
-
-
-class PasskeyAlreadyRegistered(BastionError):
-    status_code = 422
-    error_code = "PASSKEY_ALREADY_REGISTERED"
-    default_detail = "This passkey is already registered."
 
 
 def _helper() -> WebAuthnHelper:
