@@ -130,16 +130,14 @@ def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     return mfa.enrollment_user_get(token=token), token
 
 
-def enrollment_confirmed_body(
-    *, user: User, device: Device, codes: list[str] | None, enrollment_token: str
-) -> dict[str, Any]:
-    """The answer to a confirmed factor (code or passkey); by enrollment token it also completes the sign-up.
-
-    The activation has already spent the enrollment token, under the lock on the user's row.
-    """
-    body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
-    if enrollment_token:
-        body |= tokens.token_pair_issue(user=user).as_dict()
+def enrollment_confirmed_body(enrollment: mfa.Enrollment) -> dict[str, Any]:
+    """The answer to a confirmed factor (code or passkey), with the token pair when it completed a sign-in."""
+    body: dict[str, Any] = {
+        "device": DeviceOutputSerializer(enrollment.device).data,
+        "recovery_codes": enrollment.recovery_codes,
+    }
+    if enrollment.tokens is not None:
+        body |= enrollment.tokens.as_dict()
     return body
 
 
@@ -182,11 +180,10 @@ class ConfirmView(APIView):
         given.is_valid(raise_exception=True)
         user, enrollment_token = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        device, codes = mfa.mfa_enroll_confirm(
-            user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token
+        enrollment = mfa.mfa_enroll_confirm(
+            user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token, issue_tokens=True
         )
-        body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
-        return Response(body)
+        return Response(enrollment_confirmed_body(enrollment))
 
 
 class LoginMFAView(PublicAPIView):

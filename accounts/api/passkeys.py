@@ -97,14 +97,14 @@ class RegisterCompleteView(APIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         user, enrollment_token = enrolling_user(request, data)
-        device, codes = passkeys.passkey_register_complete(
+        enrollment = passkeys.passkey_register_complete(
             user=user,
             credential=data["credential"],
             name=data["name"],
             enrollment_token=enrollment_token,
+            issue_tokens=True,
         )
-        body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
-        return Response(body)
+        return Response(enrollment_confirmed_body(enrollment))
 
 
 class AuthenticateBeginView(PublicAPIView):

@@ -19,7 +19,6 @@ from accounts.api.serializers import (
     UserOutputSerializer,
 )
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, MFARequired, WeakPassword
-from accounts.models import MFAChallenge
 from accounts.services import mfa, tokens, users
 from core.exceptions import AlreadyExists
 
@@ -45,9 +44,8 @@ class RegisterView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = users.user_register(**given.validated_data)
-        token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
-        body = {**UserOutputSerializer(user).data, "enrollment_token": token}
+        sign_up = users.user_sign_up(**given.validated_data)
+        body = {**UserOutputSerializer(sign_up.user).data, "enrollment_token": sign_up.enrollment_token}
         return Response(body, status=status.HTTP_201_CREATED)
 
 

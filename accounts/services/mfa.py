@@ -8,6 +8,7 @@ single-use `mfa_token` (or, for an account with no factor yet, an `enrollment_to
 import re
 import secrets
 from base64 import b32encode
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -43,6 +44,7 @@ from accounts.models import (
 from accounts.notifications import security_notice_email_send
 from accounts.ratelimits import client_address, rate_counted
 from accounts.services.audit import audit_event_record
+from accounts.services.tokens import TokenPair, token_pair_issue
 from core.encryption import secret_digest
 from core.exceptions import RateLimitExceeded, ResourceNotFound, ValidationFailed
 
@@ -177,25 +179,40 @@ def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, A
     return {"method": method, "device_id": device.pk, "sent_to": sent_to}
 
 
+@dataclass(frozen=True)
+class Enrollment:
+    """A factor just proven and counted. The first one brings the recovery codes, shown this once.
+
+    Proven with an enrollment token (after register, or a login without a factor), it also completes
+    that sign-in (`signed_in`): by the token pair (`tokens`, when asked for) or by the caller's session.
+    """
+
+    device: Device
+    recovery_codes: list[str] | None
+    signed_in: bool
+    tokens: TokenPair | None = None
+
+
 def mfa_enroll_confirm(
-    *, user: User, method: str, code: str, enrollment_token: str = ""
-) -> tuple[Device, list[str] | None]:
-    """Activate the pending device. The first factor also brings the recovery codes, shown this once."""
+    *, user: User, method: str, code: str, enrollment_token: str = "", issue_tokens: bool = False
+) -> Enrollment:
+    """Activate the pending device with a code from it (see `mfa_device_activate`)."""
     device = DEVICE_MODELS[method].objects.filter(user=user, confirmed=False).order_by("-created_at").first()
     if device is None:
         message = f"No {method} enrollment is pending: start with auth/mfa/enroll."
         raise EnrollmentNotPending(errors={"method": [message]})
     if not device.verify_token(code):
         raise MFACodeInvalid()
-    return device, mfa_device_activate(device=device, enrollment_token=enrollment_token)
+    return mfa_device_activate(device=device, enrollment_token=enrollment_token, issue_tokens=issue_tokens)
 
 
 @transaction.atomic
-def mfa_device_activate(*, device: Device, enrollment_token: str = "") -> list[str] | None:
+def mfa_device_activate(*, device: Device, enrollment_token: str = "", issue_tokens: bool = False) -> Enrollment:
     """Count a proven device as a factor (code-based or passkey). The first one brings the recovery codes.
 
     With an `enrollment_token` (no factor proven yet) the device may only be the account's first
-    factor, and the token is spent with it. The user's row is locked first, so two enrollment tokens
+    factor, and the token is spent with it: the sign-in is complete, and with `issue_tokens` its token
+    pair is issued in the same transaction. The user's row is locked first, so two enrollment tokens
     confirming at once cannot both add a "first" factor.
     """
     User.objects.select_for_update().filter(pk=device.user_id).first()
@@ -208,9 +225,12 @@ def mfa_device_activate(*, device: Device, enrollment_token: str = "") -> list[s
     device.save(update_fields=["confirmed"])
     method = device_method(device)
     audit_event_record(action=AuditEvent.Action.MFA_DEVICE_ADDED, user=device.user, data={"method": method})
-    if RecoveryCodeDevice.objects.filter(user=device.user).exists():
-        return None
-    return recovery_codes_regenerate(user=device.user, audit=False)
+    codes = None
+    if not RecoveryCodeDevice.objects.filter(user=device.user).exists():
+        codes = recovery_codes_regenerate(user=device.user, audit=False)
+    signed_in = bool(enrollment_token)
+    tokens = token_pair_issue(user=device.user) if signed_in and issue_tokens else None
+    return Enrollment(device=device, recovery_codes=codes, signed_in=signed_in, tokens=tokens)
 
 
 def mfa_device_remove(*, user: User, device_id: str) -> None:

@@ -90,8 +90,9 @@ def passkey_register_complete(
     credential: dict[str, Any],
     name: str,
     enrollment_token: str = "",
-) -> tuple[WebAuthnCredential, list[str] | None]:
-    """Verify and store the new passkey; like any factor, the first one brings the recovery codes."""
+    issue_tokens: bool = False,
+) -> mfa.Enrollment:
+    """Verify and store the new passkey, then count it like any factor (`mfa.mfa_device_activate`)."""
     with _client_response_checked():
         client_data = parse_client_data_json(parse_registration_credential_json(credential).response.client_data_json)
     key = _register_key(user=user, challenge=client_data.challenge)
@@ -105,8 +106,7 @@ def passkey_register_complete(
             _sign_count_check(device)
         device.name = name
         device.save(update_fields=["name"])
-        codes = mfa.mfa_device_activate(device=device, enrollment_token=enrollment_token)
-    return device, codes
+        return mfa.mfa_device_activate(device=device, enrollment_token=enrollment_token, issue_tokens=issue_tokens)
 
 
 def passkey_authenticate_begin(*, token: str) -> dict[str, Any]:

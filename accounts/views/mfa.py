@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp.models import Device
 
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.forms import MFACodeForm, PhoneForm, RecoveryCodeForm
@@ -196,11 +195,13 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
     return redirect(f"{reverse('mfa-enroll')}?method={method}")
 
 
-def enroll_done(request: HttpRequest, user: User, token: str, device: Device, codes: list[str] | None) -> HttpResponse:
-    next_url = session_login_complete(request, user) if token else reverse("security")
+def enroll_done(request: HttpRequest, user: User, enrollment: mfa.Enrollment) -> HttpResponse:
+    """Where a proven factor leads: a signed-in session when it completed a sign-in, the codes when first."""
+    next_url = session_login_complete(request, user) if enrollment.signed_in else reverse("security")
+    codes = enrollment.recovery_codes
     if codes:
-        return recovery_codes_render(request, codes=codes, continue_url=next_url, first_time=bool(token))
-    messages.success(request, f"{device.name} added as a second factor.")
+        return recovery_codes_render(request, codes=codes, continue_url=next_url, first_time=enrollment.signed_in)
+    messages.success(request, f"{enrollment.device.name} added as a second factor.")
     return redirect(next_url)
 
 
@@ -229,7 +230,7 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
         phone_form = sent_or_refused
     elif request.method == "POST" and code_form.is_valid():
         try:
-            device, codes = mfa.mfa_enroll_confirm(
+            enrollment = mfa.mfa_enroll_confirm(
                 user=user, method=method, code=code_form.cleaned_data["code"], enrollment_token=token
             )
         except MFAChallengeInvalid:
@@ -242,7 +243,7 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That setup step has expired: start again.")
             return redirect(f"{reverse('mfa-enroll')}?method={method}")
         else:
-            return enroll_done(request, user, token, device, codes)
+            return enroll_done(request, user, enrollment)
     context = {
         "signup": bool(token),
         "method": method,
