@@ -97,7 +97,7 @@ def sso_api_login_finish(*, request: HttpRequest) -> HttpResponse:
         raise ResourceNotFound("No single sign-on is waiting to complete here.")
     try:
         started = mfa_login_start(user=request.user)
-        fragment = {"mfa_token": started["mfa_token"], "methods": ",".join(started["methods"])}
+        fragment = {"mfa_token": started.mfa_token, "methods": ",".join(started.methods)}
     except MFARequired as error:
         fragment = {"enrollment_token": error.extra["enrollment_token"]}
     logout(request)

@@ -54,13 +54,23 @@ class EnrollInputSerializer(MethodInputSerializer):
         return attrs
 
 
+# A `PendingDevice`. A field that is not required is left out when its source is absent (None).
+# (Comments, not docstrings, on output serializers: drf-spectacular would publish a docstring.)
 class EnrollOutputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ENROLL_METHOD_CHOICES)
-    device_id = serializers.UUIDField()
-    otpauth_uri = serializers.CharField(required=False, help_text="TOTP only: add to an authenticator app.")
-    secret = serializers.CharField(required=False, help_text="TOTP only: the key, base32, for manual entry.")
-    qr_svg = serializers.CharField(required=False, help_text="TOTP only: the otpauth URI as an SVG QR code.")
-    sent_to = serializers.CharField(required=False, help_text="Email/SMS only: where the code went (masked).")
+    device_id = serializers.UUIDField(source="device.pk")
+    otpauth_uri = serializers.CharField(
+        source="totp.otpauth_uri", required=False, help_text="TOTP only: add to an authenticator app."
+    )
+    secret = serializers.CharField(
+        source="totp.secret", required=False, help_text="TOTP only: the key, base32, for manual entry."
+    )
+    qr_svg = serializers.CharField(
+        source="totp.qr_svg", required=False, help_text="TOTP only: the otpauth URI as an SVG QR code."
+    )
+    sent_to = serializers.CharField(
+        source="code_sent.sent_to", required=False, help_text="Email/SMS only: where the code went (masked)."
+    )
 
 
 class ConfirmInputSerializer(MethodInputSerializer):
@@ -79,15 +89,16 @@ class DeviceOutputSerializer(serializers.Serializer):
         return mfa.device_method(device)
 
 
+# An `Enrollment`; the token pair's fields only when it completed a sign-in (`tokens` is None otherwise).
 class ConfirmOutputSerializer(serializers.Serializer):
     device = DeviceOutputSerializer()
     recovery_codes = serializers.ListField(
         child=serializers.CharField(), allow_null=True, help_text="Ten one-time codes, shown this once (first factor)."
     )
-    access_token = serializers.CharField(required=False)
-    refresh_token = serializers.CharField(required=False)
-    token_type = serializers.CharField(required=False)
-    expires_in = serializers.IntegerField(required=False)
+    access_token = serializers.CharField(source="tokens.access_token", required=False)
+    refresh_token = serializers.CharField(source="tokens.refresh_token", required=False)
+    expires_in = serializers.IntegerField(source="tokens.expires_in", required=False)
+    token_type = serializers.CharField(source="tokens.token_type", required=False)
 
 
 class LoginMFAInputSerializer(serializers.Serializer):
@@ -111,7 +122,7 @@ class CodeSendInputSerializer(serializers.Serializer):
 
 
 class CodeSentOutputSerializer(serializers.Serializer):
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=CODE_METHOD_CHOICES)
     sent_to = serializers.CharField()
 
 
@@ -128,17 +139,6 @@ def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     if not token:
         raise NotAuthenticated("Sign in, or send the `enrollment_token` from register or login.")
     return mfa.enrollment_user_get(token=token), token
-
-
-def enrollment_confirmed_body(enrollment: mfa.Enrollment) -> dict[str, Any]:
-    """The answer to a confirmed factor (code or passkey), with the token pair when it completed a sign-in."""
-    body: dict[str, Any] = {
-        "device": DeviceOutputSerializer(enrollment.device).data,
-        "recovery_codes": enrollment.recovery_codes,
-    }
-    if enrollment.tokens is not None:
-        body |= enrollment.tokens.as_dict()
-    return body
 
 
 class EnrollView(APIView):
@@ -159,7 +159,8 @@ class EnrollView(APIView):
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
+        pending = mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"])
+        return Response(EnrollOutputSerializer(pending).data)
 
 
 class ConfirmView(APIView):
@@ -183,7 +184,7 @@ class ConfirmView(APIView):
         enrollment = mfa.mfa_enroll_confirm(
             user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token, issue_tokens=True
         )
-        return Response(enrollment_confirmed_body(enrollment))
+        return Response(ConfirmOutputSerializer(enrollment).data)
 
 
 class LoginMFAView(PublicAPIView):
@@ -206,7 +207,7 @@ class LoginMFAView(PublicAPIView):
             recovery_code=data["recovery_code"],
             method=data.get("method"),
         )
-        return Response(tokens.token_pair_issue(user=user).as_dict())
+        return Response(TokenPairOutputSerializer(tokens.token_pair_issue(user=user)).data)
 
 
 class LoginCodeSendView(PublicAPIView):
@@ -224,7 +225,7 @@ class LoginCodeSendView(PublicAPIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         sent = mfa.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
-        return Response(sent, status=status.HTTP_202_ACCEPTED)
+        return Response(CodeSentOutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
 
 
 class DeviceListView(APIView):
@@ -252,4 +253,5 @@ class RecoveryCodesView(APIView):
         tags=["mfa"],
     )
     def post(self, request: Request) -> Response:
-        return Response({"recovery_codes": mfa.recovery_codes_regenerate(user=request.user)})
+        codes = mfa.recovery_codes_regenerate(user=request.user)
+        return Response(RecoveryCodesOutputSerializer({"recovery_codes": codes}).data)

@@ -47,7 +47,7 @@ class PasswordResetView(PublicAPIView):
         given = PasswordResetInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_reset_request(email=given.validated_data["email"], link_base=reset_link_base(request))
-        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+        return Response(DetailOutputSerializer({"detail": RESET_REQUESTED}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(PublicAPIView):
@@ -65,7 +65,8 @@ class PasswordResetConfirmView(PublicAPIView):
         given = PasswordResetConfirmInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_reset_confirm(**given.validated_data)
-        return Response({"detail": "Your password has been reset. Sign in with the new one."})
+        body = {"detail": "Your password has been reset. Sign in with the new one."}
+        return Response(DetailOutputSerializer(body).data)
 
 
 class PasswordChangeView(APIView):
@@ -83,4 +84,5 @@ class PasswordChangeView(APIView):
         given = PasswordChangeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_change(user=request.user, **given.validated_data, access_token=request.auth)
-        return Response({"detail": "Your password has been changed. Sign in again."})
+        body = {"detail": "Your password has been changed. Sign in again."}
+        return Response(DetailOutputSerializer(body).data)

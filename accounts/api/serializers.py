@@ -6,7 +6,8 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from rest_framework import serializers
 
 from accounts.models import MFAMethod, User
-from accounts.services.mfa import user_devices
+from accounts.services.mfa import MFAStep, user_devices
+from accounts.services.users import SignUp
 from core.fields import StrictCharField, StrictEmailField
 
 # The schema states the length rule of AUTH_PASSWORD_VALIDATORS; the other rules stay in the validators.
@@ -42,6 +43,8 @@ class UserOutputSerializer(serializers.ModelSerializer):
         return bool(user_devices(user=user))
 
 
+# A `SignUp`: the new account's profile and its enrollment token, side by side. (A comment, not a
+# docstring: drf-spectacular would publish it.)
 class RegisterOutputSerializer(UserOutputSerializer):
     enrollment_token = serializers.CharField(help_text="Short-lived; can only enroll a second factor.")
 
@@ -49,12 +52,19 @@ class RegisterOutputSerializer(UserOutputSerializer):
         fields = [*UserOutputSerializer.Meta.fields, "enrollment_token"]
         read_only_fields = fields
 
+    def to_representation(self, sign_up: SignUp) -> dict[str, Any]:
+        profile = UserOutputSerializer(sign_up.user, context=self.context).data
+        return {**profile, "enrollment_token": sign_up.enrollment_token}
+
 
 class MFAStepOutputSerializer(serializers.Serializer):
-    mfa_required = serializers.BooleanField()
+    mfa_required = serializers.SerializerMethodField()
     mfa_token = serializers.CharField(help_text="Single use, 5 minutes, 5 wrong codes at most.")
     methods = serializers.ListField(child=serializers.ChoiceField(choices=MFAMethod.choices))
     expires_in = serializers.IntegerField()
+
+    def get_mfa_required(self, step: MFAStep) -> bool:
+        return True  # a password alone never signs in
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -79,8 +89,8 @@ class LoginInputSerializer(serializers.Serializer):
 class TokenPairOutputSerializer(serializers.Serializer):
     access_token = serializers.CharField()
     refresh_token = serializers.CharField()
-    token_type = serializers.ChoiceField(choices=["bearer"])
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+    token_type = serializers.ChoiceField(choices=["bearer"])
 
 
 class RefreshInputSerializer(serializers.Serializer):

@@ -45,8 +45,7 @@ class RegisterView(PublicAPIView):
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         sign_up = users.user_sign_up(**given.validated_data)
-        body = {**UserOutputSerializer(sign_up.user).data, "enrollment_token": sign_up.enrollment_token}
-        return Response(body, status=status.HTTP_201_CREATED)
+        return Response(RegisterOutputSerializer(sign_up).data, status=status.HTTP_201_CREATED)
 
 
 class LoginView(PublicAPIView):
@@ -69,7 +68,7 @@ class LoginView(PublicAPIView):
         data = given.validated_data
         identifier = data.get("email") or data["username"]
         user = users.auth_login(identifier=identifier, password=data["password"])
-        return Response(mfa.mfa_login_start(user=user))
+        return Response(MFAStepOutputSerializer(mfa.mfa_login_start(user=user)).data)
 
 
 class RefreshView(PublicAPIView):
@@ -87,7 +86,7 @@ class RefreshView(PublicAPIView):
         given = RefreshInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         pair = tokens.token_refresh(refresh_token=given.validated_data["refresh_token"])
-        return Response(pair.as_dict())
+        return Response(TokenPairOutputSerializer(pair).data)
 
 
 class LogoutView(APIView):
@@ -135,4 +134,4 @@ class CsrfTokenView(PublicAPIView):
         tags=["auth"],
     )
     def get(self, request: Request) -> Response:
-        return Response({"csrf_token": get_token(request)})
+        return Response(CsrfTokenOutputSerializer({"csrf_token": get_token(request)}).data)

@@ -10,7 +10,6 @@ import secrets
 from base64 import b32encode
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 from urllib.parse import quote, urlencode
 
 import segno
@@ -146,26 +145,53 @@ def _code_send_rate_check(*, user: User) -> None:
         raise error
 
 
-def totp_setup(*, device: TOTPDevice) -> dict[str, str]:
+@dataclass(frozen=True)
+class TOTPSetup:
     """What an authenticator app needs: the otpauth URI, the key in base32 and the URI as an SVG QR code."""
+
+    otpauth_uri: str
+    secret: str
+    qr_svg: str
+
+
+@dataclass(frozen=True)
+class CodeSent:
+    """A code on its way by email or SMS, and where it went (masked)."""
+
+    method: MFAMethod
+    sent_to: str
+
+
+@dataclass(frozen=True)
+class PendingDevice:
+    """A device waiting for its first code: an app's setup (`totp`), or the code sent (`code_sent`)."""
+
+    method: MFAMethod
+    device: Device
+    totp: TOTPSetup | None = None
+    code_sent: CodeSent | None = None
+
+
+def totp_setup(*, device: TOTPDevice) -> TOTPSetup:
     uri = totp_provisioning_uri(device=device)
-    return {
-        "otpauth_uri": uri,
-        "secret": b32encode(device.bin_key).decode(),
-        "qr_svg": segno.make(uri, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff"),
-    }
+    return TOTPSetup(
+        otpauth_uri=uri,
+        secret=b32encode(device.bin_key).decode(),
+        qr_svg=segno.make(uri, error="m").svg_inline(scale=5, dark="#111827", light="#ffffff"),
+    )
 
 
 @transaction.atomic
-def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, Any]:
+def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> PendingDevice:
     """Create an unconfirmed device; it counts only once `mfa_enroll_confirm` sees a code from it."""
+    method = MFAMethod(method)
     model = DEVICE_MODELS[method]
     model.objects.filter(user=user, confirmed=False).delete()
     if method == MFAMethod.TOTP:
         device = TOTPDevice.objects.create(
             user=user, name="Authenticator app", key=secrets.token_hex(20), confirmed=False
         )
-        return {"method": method, "device_id": device.pk, **totp_setup(device=device)}
+        return PendingDevice(method=method, device=device, totp=totp_setup(device=device))
     if method == MFAMethod.SMS and not E164.match(phone):
         raise ValidationFailed(errors={"phone": ["Give the number in international form, e.g. +447700900123."]})
     _code_send_rate_check(user=user)
@@ -176,7 +202,7 @@ def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> dict[str, A
         device = EmailDevice.objects.create(user=user, name=f"Email {_mask_email(user.email)}", confirmed=False)
         sent_to = _mask_email(user.email)
     device.generate_challenge()
-    return {"method": method, "device_id": device.pk, "sent_to": sent_to}
+    return PendingDevice(method=method, device=device, code_sent=CodeSent(method=method, sent_to=sent_to))
 
 
 @dataclass(frozen=True)
@@ -267,22 +293,26 @@ def recovery_codes_regenerate(*, user: User, audit: bool = True) -> list[str]:
 # --- Sign-in ---------------------------------------------------------------------------------------
 
 
-def mfa_login_start(*, user: User) -> dict[str, Any]:
+@dataclass(frozen=True)
+class MFAStep:
+    """A sign-in waiting for its second factor: the single-use `mfa_token` and the methods that can prove it."""
+
+    mfa_token: str
+    methods: list[MFAMethod]
+    expires_in: int
+
+
+def mfa_login_start(*, user: User) -> MFAStep:
     """The answer to a correct password: a second-step token, or the demand to enroll a factor first."""
     methods = user_mfa_methods(user=user)
     if not [method for method in methods if method != MFAMethod.RECOVERY_CODE]:
         token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
         raise MFARequired(extra={"enrollment_token": token})
     token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.LOGIN)
-    return {
-        "mfa_required": True,
-        "mfa_token": token,
-        "methods": methods,
-        "expires_in": int(LOGIN_LIFETIME.total_seconds()),
-    }
+    return MFAStep(mfa_token=token, methods=methods, expires_in=int(LOGIN_LIFETIME.total_seconds()))
 
 
-def mfa_login_code_send(*, token: str, method: str) -> dict[str, str]:
+def mfa_login_code_send(*, token: str, method: str) -> CodeSent:
     """Send a code by email or SMS for a sign-in in progress (a few times per sign-in at most)."""
     with transaction.atomic():
         challenge = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
@@ -296,7 +326,7 @@ def mfa_login_code_send(*, token: str, method: str) -> dict[str, str]:
         raise MethodNotEnrolled(errors={"method": [f"This account has no {method} second factor."]})
     device.generate_challenge()
     sent_to = _mask_phone(device.phone) if method == MFAMethod.SMS else _mask_email(challenge.user.email)
-    return {"method": method, "sent_to": sent_to}
+    return CodeSent(method=MFAMethod(method), sent_to=sent_to)
 
 
 def _code_matches(*, user: User, code: str, method: str | None) -> MFAMethod | None:

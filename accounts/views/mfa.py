@@ -5,6 +5,7 @@ services issued (`mfa_token` or `enrollment_token`), and `django.contrib.auth.lo
 is proven, together with the `mfa_verified` flag that `MFASessionGateMiddleware` looks for.
 """
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -52,8 +53,8 @@ def mfa_step_redirect(request: HttpRequest, *, user: User, next_url: str) -> Htt
         # No message here: the gate middleware runs before the messages middleware, and the
         # enrollment page explains itself.
         return enrollment_redirect(request, token=error.extra["enrollment_token"], next_url=next_url)
-    request.session[LOGIN_TOKEN] = started["mfa_token"]
-    request.session[LOGIN_METHODS] = started["methods"]
+    request.session[LOGIN_TOKEN] = started.mfa_token
+    request.session[LOGIN_METHODS] = started.methods
     request.session[NEXT_URL] = next_url
     return redirect("login-verify")
 
@@ -135,7 +136,7 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
-        messages.success(request, f"We sent a code to {sent['sent_to']}. It expires in 10 minutes.")
+        messages.success(request, f"We sent a code to {sent.sent_to}. It expires in 10 minutes.")
     return redirect(f"{reverse('login-verify')}?method={method}")
 
 
@@ -164,8 +165,11 @@ def _grouped(secret: str) -> str:
 def _totp_setup(user: User) -> dict[str, Any]:
     """The authenticator app being set up: the pending one (so a reload shows the same key), or a new one."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
-    setup = mfa.mfa_enroll_begin(user=user, method=MFAMethod.TOTP) if device is None else mfa.totp_setup(device=device)
-    return setup | {"secret_grouped": _grouped(setup["secret"])}
+    if device is None:
+        setup = mfa.mfa_enroll_begin(user=user, method=MFAMethod.TOTP).totp
+    else:
+        setup = mfa.totp_setup(device=device)
+    return asdict(setup) | {"secret_grouped": _grouped(setup.secret)}
 
 
 def _code_pending(user: User, method: str) -> bool:
@@ -181,7 +185,7 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
             return phone_form
         phone = phone_form.cleaned_data["phone"]
     try:
-        sent = mfa.mfa_enroll_begin(user=user, method=method, phone=phone)
+        pending = mfa.mfa_enroll_begin(user=user, method=method, phone=phone)
     except ValidationFailed as error:
         if phone_form is None:
             raise
@@ -191,7 +195,7 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
-        messages.success(request, f"We sent a code to {sent['sent_to']}. It expires in 10 minutes.")
+        messages.success(request, f"We sent a code to {pending.code_sent.sent_to}. It expires in 10 minutes.")
     return redirect(f"{reverse('mfa-enroll')}?method={method}")
 
 
