@@ -3,6 +3,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import MFAMethod, User
@@ -31,13 +32,23 @@ class NewPasswordField(StrictCharField):
         super().__init__(max_length=128, trim_whitespace=False, **kwargs)
 
 
+# The platform-wide role PRODUCT.md gives the profile: operators (staff, who reach the admin) and everyone
+# else. It grants nothing in an organization, where the membership's role decides.
+PLATFORM_ROLES = [("admin", "Platform admin"), ("user", "User")]
+
+
 class UserOutputSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
     mfa_enrolled = serializers.SerializerMethodField()
 
     class Meta:
         model = User
         fields = ["id", "email", "username", "full_name", "role", "is_verified", "mfa_enrolled", "created_at"]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ChoiceField(choices=PLATFORM_ROLES))
+    def get_role(self, user: User) -> str:
+        return "admin" if user.is_staff else "user"
 
     def get_mfa_enrolled(self, user: User) -> bool:
         return bool(user_devices(user=user))

@@ -83,13 +83,13 @@ def _reset_tokens_retire(*, user: User, now: datetime) -> None:
     PasswordResetToken.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
 
 
-def password_reset_token_issue(*, user: User, token_id: str | None = None) -> str:
+def password_reset_token_issue(*, user: User, token_id: str) -> str:
     """Issue a reset token (`<id>.<secret>`), retiring the user's earlier ones: only the latest link works."""
     now = timezone.now()
     _reset_tokens_retire(user=user, now=now)
     secret = secrets.token_urlsafe(32)
     token = PasswordResetToken(
-        id=token_id or uuid.uuid4(), user=user, digest=secret_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
+        id=token_id, user=user, digest=secret_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
     )
     token.full_clean()
     token.save()

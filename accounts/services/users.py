@@ -75,7 +75,7 @@ def user_sign_up(*, email: str, username: str, password: str, full_name: str = "
 
 
 def user_update(*, user: User, **fields: Any) -> User:
-    """Change profile fields (`full_name`, `username`); email and role are not self-service."""
+    """Change profile fields (`full_name`, `username`); the email address and staff status are not self-service."""
     allowed = {"full_name", "username"}
     for name, value in fields.items():
         if name not in allowed:

@@ -324,7 +324,7 @@ SPECTACULAR_SETTINGS = {
         "MFACodeMethodEnum": "accounts.api.mfa.CODE_METHOD_CHOICES",
         "MFADeviceMethodEnum": "accounts.api.mfa.DEVICE_METHOD_CHOICES",
         "MFALoginMethodEnum": "accounts.models.MFAMethod",
-        "UserRoleEnum": "accounts.models.User.Role",
+        "UserRoleEnum": "accounts.api.serializers.PLATFORM_ROLES",
         "OrganizationRoleEnum": "organizations.roles.Role",
     },
 }
