@@ -29,7 +29,7 @@ from accounts.exceptions import MFARequired, ProviderUnavailable
 from accounts.models import AuditEvent, User
 from accounts.notifications import security_notice_email_send
 from accounts.services.audit import audit_event_record
-from accounts.services.mfa import mfa_login_start
+from accounts.services.mfa_login import mfa_login_start
 from core.exceptions import ResourceNotFound
 
 # Where a signed-in API sign-in keeps its client's redirect_uri until `auth/sso/complete` spends it.

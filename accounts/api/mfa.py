@@ -21,7 +21,7 @@ from accounts.exceptions import (
     ProviderUnavailable,
 )
 from accounts.models import MFAMethod, User
-from accounts.services import mfa, tokens
+from accounts.services import mfa, mfa_login, tokens
 from core.exceptions import NotAuthenticated
 from core.fields import StrictCharField
 
@@ -201,7 +201,7 @@ class LoginMFAView(PublicAPIView):
         given = LoginMFAInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        user = mfa.mfa_login_verify(
+        user = mfa_login.mfa_login_verify(
             token=data["mfa_token"],
             code=data["code"],
             recovery_code=data["recovery_code"],
@@ -224,7 +224,7 @@ class LoginCodeSendView(PublicAPIView):
         given = CodeSendInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        sent = mfa.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
+        sent = mfa_login.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
         return Response(CodeSentOutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
 
 

@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import MFAMethod, User
-from accounts.services.mfa import MFAStep, user_devices
+from accounts.services.mfa import user_devices
+from accounts.services.mfa_login import MFAStep
 from accounts.services.users import SignUp
 from core.fields import StrictCharField, StrictEmailField
 

@@ -19,7 +19,7 @@ from accounts.api.serializers import (
     UserOutputSerializer,
 )
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, MFARequired, WeakPassword
-from accounts.services import mfa, tokens, users
+from accounts.services import mfa_login, tokens, users
 from core.exceptions import AlreadyExists
 
 
@@ -68,7 +68,7 @@ class LoginView(PublicAPIView):
         data = given.validated_data
         identifier = data.get("email") or data["username"]
         user = users.auth_login(identifier=identifier, password=data["password"])
-        return Response(MFAStepOutputSerializer(mfa.mfa_login_start(user=user)).data)
+        return Response(MFAStepOutputSerializer(mfa_login.mfa_login_start(user=user)).data)
 
 
 class RefreshView(PublicAPIView):

@@ -1,8 +1,6 @@
-"""Second factors: enrolling them, proving one at sign-in, managing devices and recovery codes.
+"""Second factors: the single-use challenges, enrolling devices, managing them and recovery codes.
 
-No path issues tokens on a password alone: `mfa_login_start` answers a correct password with a
-single-use `mfa_token` (or, for an account with no factor yet, an `enrollment_token`), and only
-`mfa_login_verify` turns that into a signed-in user.
+Proving a factor at sign-in is `accounts.services.mfa_login`; passkeys are `accounts.services.passkeys`.
 """
 
 import re
@@ -15,7 +13,6 @@ from urllib.parse import quote, urlencode
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp_webauthn.models import WebAuthnCredential
@@ -23,10 +20,8 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.exceptions import (
     EnrollmentNotPending,
     LastDeviceError,
-    MethodNotEnrolled,
     MFAChallengeInvalid,
     MFACodeInvalid,
-    MFARequired,
 )
 from accounts.models import (
     AuditEvent,
@@ -40,7 +35,6 @@ from accounts.models import (
     User,
     code_digest,
 )
-from accounts.notifications import security_notice_email_send
 from accounts.ratelimits import client_address, rate_counted
 from accounts.services.audit import audit_event_record
 from accounts.services.tokens import TokenPair, token_pair_issue
@@ -53,7 +47,6 @@ RECOVERY_CODE_COUNT = 10
 # No 0/o, 1/l/i: codes are read off paper.
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}\Z")
-CODE_SENDS_PER_CHALLENGE = 3
 CODE_SEND_RATE = "5/h"
 
 # The factors enrolled by proving a code from them.
@@ -91,7 +84,7 @@ def mfa_challenge_get(*, token: str, purpose: str, for_update: bool = False) -> 
     return challenge
 
 
-def _challenge_spend(challenge: MFAChallenge) -> None:
+def mfa_challenge_spend(challenge: MFAChallenge) -> None:
     challenge.used_at = timezone.now()
     challenge.save(update_fields=["used_at"])
 
@@ -172,6 +165,14 @@ class PendingDevice:
     code_sent: CodeSent | None = None
 
 
+def device_code_send(*, device: EmailDevice | SMSDevice) -> CodeSent:
+    """Send a fresh code from an email or SMS device, and say where it went."""
+    device.generate_challenge()
+    if isinstance(device, SMSDevice):
+        return CodeSent(method=MFAMethod.SMS, sent_to=_mask_phone(device.phone))
+    return CodeSent(method=MFAMethod.EMAIL, sent_to=_mask_email(device.user.email))
+
+
 def totp_setup(*, device: TOTPDevice) -> TOTPSetup:
     uri = totp_provisioning_uri(device=device)
     return TOTPSetup(
@@ -197,12 +198,9 @@ def mfa_enroll_begin(*, user: User, method: str, phone: str = "") -> PendingDevi
     _code_send_rate_check(user=user)
     if method == MFAMethod.SMS:
         device = SMSDevice.objects.create(user=user, name=f"SMS {_mask_phone(phone)}", phone=phone, confirmed=False)
-        sent_to = _mask_phone(phone)
     else:
         device = EmailDevice.objects.create(user=user, name=f"Email {_mask_email(user.email)}", confirmed=False)
-        sent_to = _mask_email(user.email)
-    device.generate_challenge()
-    return PendingDevice(method=method, device=device, code_sent=CodeSent(method=method, sent_to=sent_to))
+    return PendingDevice(method=method, device=device, code_sent=device_code_send(device=device))
 
 
 @dataclass(frozen=True)
@@ -246,7 +244,7 @@ def mfa_device_activate(*, device: Device, enrollment_token: str = "", issue_tok
         challenge = mfa_challenge_get(token=enrollment_token, purpose=MFAChallenge.Purpose.ENROLL, for_update=True)
         if _has_factor(user=device.user, besides=device):
             raise MFAChallengeInvalid()
-        _challenge_spend(challenge)
+        mfa_challenge_spend(challenge)
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     method = device_method(device)
@@ -288,106 +286,6 @@ def recovery_codes_regenerate(*, user: User, audit: bool = True) -> list[str]:
     if audit:
         audit_event_record(action=AuditEvent.Action.RECOVERY_CODES_REGENERATED, user=user)
     return codes
-
-
-# --- Sign-in ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MFAStep:
-    """A sign-in waiting for its second factor: the single-use `mfa_token` and the methods that can prove it."""
-
-    mfa_token: str
-    methods: list[MFAMethod]
-    expires_in: int
-
-
-def mfa_login_start(*, user: User) -> MFAStep:
-    """The answer to a correct password: a second-step token, or the demand to enroll a factor first."""
-    methods = user_mfa_methods(user=user)
-    if not [method for method in methods if method != MFAMethod.RECOVERY_CODE]:
-        token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
-        raise MFARequired(extra={"enrollment_token": token})
-    token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.LOGIN)
-    return MFAStep(mfa_token=token, methods=methods, expires_in=int(LOGIN_LIFETIME.total_seconds()))
-
-
-def mfa_login_code_send(*, token: str, method: str) -> CodeSent:
-    """Send a code by email or SMS for a sign-in in progress (a few times per sign-in at most)."""
-    with transaction.atomic():
-        challenge = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
-        sends = challenge.state.get("code_sends", 0)
-        if sends >= CODE_SENDS_PER_CHALLENGE:
-            raise RateLimitExceeded("Enough codes were sent for this sign-in: use one, or sign in again.")
-        challenge.state = {**challenge.state, "code_sends": sends + 1}
-        challenge.save(update_fields=["state"])
-    device = DEVICE_MODELS[method].objects.filter(user=challenge.user, confirmed=True).first()
-    if device is None:
-        raise MethodNotEnrolled(errors={"method": [f"This account has no {method} second factor."]})
-    device.generate_challenge()
-    sent_to = _mask_phone(device.phone) if method == MFAMethod.SMS else _mask_email(challenge.user.email)
-    return CodeSent(method=MFAMethod(method), sent_to=sent_to)
-
-
-def _code_matches(*, user: User, code: str, method: str | None) -> MFAMethod | None:
-    for device in user_devices(user=user):
-        if (method is None or device_method(device) == method) and device.verify_token(code):
-            return device_method(device)
-    return None
-
-
-def mfa_login_fail(*, challenge: MFAChallenge) -> None:
-    """Count a wrong second factor against the sign-in; call inside the transaction that locked it."""
-    MFAChallenge.objects.filter(pk=challenge.pk).update(failed_attempts=F("failed_attempts") + 1)
-    audit_event_record(action=AuditEvent.Action.LOGIN_MFA_FAILED, user=challenge.user)
-
-
-def mfa_login_fail_raise(*, challenge: MFAChallenge) -> None:
-    """The error for a wrong factor, raised after the transaction so the failed attempt stays counted."""
-    if challenge.failed_attempts + 1 >= MFAChallenge.MAX_ATTEMPTS:
-        raise RateLimitExceeded("Too many wrong codes for this sign-in: sign in again with your password.")
-    raise MFACodeInvalid()
-
-
-def mfa_login_succeed(*, challenge: MFAChallenge, method: str) -> User:
-    """Spend the sign-in token after a proven factor; the caller then issues tokens or a session."""
-    _challenge_spend(challenge)
-    audit_event_record(action=AuditEvent.Action.LOGIN_SUCCEEDED, user=challenge.user, data={"method": method})
-    return challenge.user
-
-
-def mfa_login_verify(
-    *,
-    token: str,
-    code: str = "",
-    recovery_code: str = "",
-    method: str | None = None,
-) -> User:
-    """Prove a code or recovery code for a sign-in. Wrong codes count against the token."""
-    with transaction.atomic():
-        challenge = mfa_challenge_get(token=token, purpose=MFAChallenge.Purpose.LOGIN, for_update=True)
-        user = challenge.user
-        if recovery_code:
-            device = RecoveryCodeDevice.objects.filter(user=user).first()
-            used = MFAMethod.RECOVERY_CODE if device is not None and device.verify_token(recovery_code) else None
-        else:
-            used = _code_matches(user=user, code=code, method=method)
-        if used is None:
-            mfa_login_fail(challenge=challenge)
-        else:
-            mfa_login_succeed(challenge=challenge, method=used)
-            if used == MFAMethod.RECOVERY_CODE:
-                audit_event_record(action=AuditEvent.Action.RECOVERY_CODE_USED, user=user)
-    if used is None:
-        mfa_login_fail_raise(challenge=challenge)
-    if used == MFAMethod.RECOVERY_CODE:
-        remaining = RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count()
-        security_notice_email_send(
-            user=user,
-            subject="a recovery code was used",
-            message=f"A recovery code was just used to sign in to your Bastion account. {remaining} remain.",
-        )
-    return user
 
 
 def _has_factor(*, user: User, besides: Device | None = None) -> bool:

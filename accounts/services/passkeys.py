@@ -33,7 +33,7 @@ from accounts.exceptions import (
     PasskeyInvalid,
 )
 from accounts.models import MFAChallenge, MFAMethod, User
-from accounts.services import mfa
+from accounts.services import mfa, mfa_login
 
 STATE_KEY = "webauthn"
 # The authenticator's counter is unsigned 32-bit; the sign_count column is signed 32-bit on PostgreSQL.
@@ -140,14 +140,14 @@ def passkey_authenticate_complete(*, token: str, credential: dict[str, Any]) -> 
             with _client_response_checked():
                 _sign_count_check(_helper().authenticate_complete(user=challenge.user, state=state, data=credential))
         except PasskeyInvalid:
-            mfa.mfa_login_fail(challenge=challenge)
+            mfa_login.mfa_login_fail(challenge=challenge)
             proven = False
         else:
-            mfa.mfa_login_succeed(challenge=challenge, method=MFAMethod.WEBAUTHN)
+            mfa_login.mfa_login_succeed(challenge=challenge, method=MFAMethod.WEBAUTHN)
             proven = True
     if not proven:
         try:
-            mfa.mfa_login_fail_raise(challenge=challenge)
+            mfa_login.mfa_login_fail_raise(challenge=challenge)
         except MFACodeInvalid:
             raise MFACodeInvalid("The passkey was not accepted: try again, or use another method.") from None
     return challenge.user

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.forms import MFACodeForm, PhoneForm, RecoveryCodeForm
 from accounts.models import MFAMethod, TOTPDevice, User
-from accounts.services import mfa
+from accounts.services import mfa, mfa_login
 from core.exceptions import BastionError, RateLimitExceeded, ValidationFailed
 
 MFA_VERIFIED = "mfa_verified"
@@ -48,7 +48,7 @@ def mfa_step_redirect(request: HttpRequest, *, user: User, next_url: str) -> Htt
     """Send someone whose first factor is proven on to the second: the code step, or enrollment."""
     pending_clear(request)
     try:
-        started = mfa.mfa_login_start(user=user)
+        started = mfa_login.mfa_login_start(user=user)
     except MFARequired as error:
         # No message here: the gate middleware runs before the messages middleware, and the
         # enrollment page explains itself.
@@ -99,7 +99,7 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
     form = (RecoveryCodeForm if recovery else MFACodeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = mfa.mfa_login_verify(
+            user = mfa_login.mfa_login_verify(
                 token=token,
                 code=form.cleaned_data.get("code", ""),
                 recovery_code=form.cleaned_data.get("recovery_code", ""),
@@ -130,7 +130,7 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
     if method not in mfa.CODE_METHODS:
         return redirect("login-verify")
     try:
-        sent = mfa.mfa_login_code_send(token=token, method=method)
+        sent = mfa_login.mfa_login_code_send(token=token, method=method)
     except MFAChallengeInvalid as error:
         return back_to_login(request, error)
     except BastionError as error:
