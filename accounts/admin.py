@@ -20,14 +20,14 @@ class UserCreationForm(AdminUserCreationForm):
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     ordering = ["-created_at"]
-    list_display = ["email", "username", "full_name", "role", "is_active", "is_verified", "is_staff", "created_at"]
-    list_filter = ["is_active", "is_verified", "is_staff", "role", "created_at"]
+    list_display = ["email", "username", "full_name", "is_active", "is_verified", "is_staff", "created_at"]
+    list_filter = ["is_active", "is_verified", "is_staff", "created_at"]
     search_fields = ["email", "username", "full_name"]
     readonly_fields = ["id", "created_at", "last_login"]
     actions = ["activate_users", "deactivate_users"]
     fieldsets = [
         (None, {"fields": ["id", "email", "username", "password"]}),
-        ("Profile", {"fields": ["full_name", "role", "is_verified"]}),
+        ("Profile", {"fields": ["full_name", "is_verified"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "created_at"]}),
     ]

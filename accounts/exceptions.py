@@ -49,3 +49,41 @@ class MFACodeInvalid(BastionError):
     status_code = 401
     error_code = "INVALID_MFA_CODE"
     default_detail = "The code is wrong or has expired."
+
+
+class LastDeviceError(BastionError):
+    status_code = 422
+    error_code = "LAST_MFA_DEVICE"
+    default_detail = "This is your last second factor: add another before removing it."
+
+
+class PasskeyInvalid(BastionError):
+    status_code = 422
+    error_code = "INVALID_PASSKEY"
+    default_detail = "The passkey response is malformed or could not be verified."
+
+
+class PasskeyChallengeInvalid(BastionError):
+    status_code = 400
+    error_code = "PASSKEY_CHALLENGE_INVALID"
+    default_detail = "No passkey request is pending (expired, already used, or never started): begin again."
+
+
+class PasskeyAlreadyRegistered(BastionError):
+    status_code = 422
+    error_code = "PASSKEY_ALREADY_REGISTERED"
+    default_detail = "This passkey is already registered."
+
+
+class PasswordResetInvalid(BastionError):
+    # One message for unknown, wrong, expired, used and exhausted tokens: no hint which.
+    status_code = 400
+    error_code = "INVALID_RESET_TOKEN"
+    default_detail = "This reset link is invalid or has expired."
+
+
+class WrongPassword(BastionError):
+    # Not `InvalidCredentials` (401): the caller is signed in, and a 401 tells a client its session is gone.
+    status_code = 400
+    error_code = "INVALID_CREDENTIALS"
+    default_detail = "The current password is wrong."

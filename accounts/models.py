@@ -44,7 +44,7 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, username: str, password: str | None = None, **fields: Any) -> "User":
-        fields.update(is_staff=True, is_superuser=True, role=User.Role.ADMIN)
+        fields.update(is_staff=True, is_superuser=True)
         return self.create_user(email, username, password, **fields)
 
     def get_by_natural_key(self, email: str) -> "User":
@@ -52,11 +52,7 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. Organization roles live on memberships; `role` is platform-wide."""
-
-    class Role(models.TextChoices):
-        ADMIN = "admin", "Platform admin"
-        USER = "user", "User"
+    """A person who signs in. What they may do in an organization is their membership's role."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
@@ -71,7 +67,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_key = models.CharField(max_length=400, unique=True, editable=False)
     username_key = models.CharField(max_length=400, unique=True, editable=False)
     full_name = models.CharField(max_length=200, blank=True)
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.USER)
     is_verified = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -112,6 +107,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 # --- Second factors ------------------------------------------------------------------------------
 # django-otp devices whose secrets are never readable from the database: TOTP keys and phone numbers
 # are encrypted (the server needs them back), one-time codes and recovery codes are stored as digests.
+
+
+class MFAMethod(models.TextChoices):
+    """Every way of proving the second factor: the `method` values of the API, the pages and the audit log."""
+
+    TOTP = "totp", "Authenticator app"
+    EMAIL = "email", "Email code"
+    SMS = "sms", "Text message (SMS)"
+    WEBAUTHN = "webauthn", "Passkey"
+    RECOVERY_CODE = "recovery_code", "Recovery code"
 
 
 def code_digest(code: str) -> str:

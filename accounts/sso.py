@@ -28,7 +28,7 @@ from django.urls import reverse
 from accounts.exceptions import MFARequired
 from accounts.models import User
 from accounts.notifications import security_notice_email_send
-from accounts.services.mfa import mfa_login_start
+from accounts.services.mfa_login import mfa_login_start
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.exceptions import ResourceNotFound
@@ -99,7 +99,7 @@ def sso_api_login_finish(*, request: HttpRequest) -> HttpResponse:
         raise ResourceNotFound("No single sign-on is waiting to complete here.")
     try:
         started = mfa_login_start(user=request.user)
-        fragment = {"mfa_token": started["mfa_token"], "methods": ",".join(started["methods"])}
+        fragment = {"mfa_token": started.mfa_token, "methods": ",".join(started.methods)}
     except MFARequired as error:
         fragment = {"enrollment_token": error.extra["enrollment_token"]}
     logout(request)

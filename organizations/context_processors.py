@@ -2,6 +2,7 @@
 
 from django.http import HttpRequest
 
+from organizations.access import actor_role
 from organizations.models import Organization
 from organizations.selectors import organization_list
 
@@ -46,4 +47,10 @@ def current_organization_set(request: HttpRequest, organization: Organization | 
 def current_organization(request: HttpRequest) -> dict[str, object]:
     if not _signed_in(request):
         return {}
-    return {"user_organizations": _organizations_of(request), "current_organization": current_organization_get(request)}
+    organization = current_organization_get(request)
+    return {
+        "user_organizations": _organizations_of(request),
+        "current_organization": organization,
+        # A callable, so that only a page that shows the role pays its query.
+        "current_role": lambda: actor_role(actor=request.user, organization=organization) if organization else None,
+    }

@@ -4,34 +4,37 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django_otp.models import Device
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.serializers import TokenPairOutputSerializer
+from accounts.api.serializers import TokenPairOutputSerializer, method_choices
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import EnrollmentNotPending, MethodNotEnrolled, MFACodeInvalid
-from accounts.models import User
-from accounts.services import mfa, tokens
+from accounts.exceptions import EnrollmentNotPending, LastDeviceError, MethodNotEnrolled, MFACodeInvalid
+from accounts.models import MFAMethod, User
+from accounts.services import mfa, mfa_login, tokens
 from core.exceptions import NotAuthenticated
 from core.fields import StrictCharField
 from core.providers import ProviderUnavailable
 
-METHODS = list(mfa.DEVICE_MODELS)
+# Each named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"], so the schema has one enum per set.
+ENROLL_METHOD_CHOICES = method_choices(mfa.DEVICE_MODELS)
+CODE_METHOD_CHOICES = method_choices(mfa.CODE_METHODS)
+DEVICE_METHOD_CHOICES = method_choices(mfa.FACTOR_MODELS)
 
 
 class MethodInputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=METHODS)
+    method = serializers.ChoiceField(choices=ENROLL_METHOD_CHOICES)
     enrollment_token = StrictCharField(
         max_length=128, required=False, help_text="From register or login; not needed with a Bearer token."
     )
 
 
 class EnrollInputSerializer(MethodInputSerializer):
-    required_if = {"phone": ("method", "sms")}
+    required_if = {"phone": ("method", MFAMethod.SMS.value)}
     phone = StrictCharField(
         max_length=20,
         required=False,
@@ -41,18 +44,28 @@ class EnrollInputSerializer(MethodInputSerializer):
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if attrs.get("method") == "sms" and not attrs.get("phone"):
+        if attrs.get("method") == MFAMethod.SMS and not attrs.get("phone"):
             raise serializers.ValidationError({"phone": ["Give the number to send codes to."]})
         return attrs
 
 
+# A `PendingDevice`. A field that is not required is left out when its source is absent (None).
+# (Comments, not docstrings, on output serializers: drf-spectacular would publish a docstring.)
 class EnrollOutputSerializer(serializers.Serializer):
-    method = serializers.ChoiceField(choices=METHODS)
-    device_id = serializers.UUIDField()
-    otpauth_uri = serializers.CharField(required=False, help_text="TOTP only: add to an authenticator app.")
-    secret = serializers.CharField(required=False, help_text="TOTP only: the key, base32, for manual entry.")
-    qr_svg = serializers.CharField(required=False, help_text="TOTP only: the otpauth URI as an SVG QR code.")
-    sent_to = serializers.CharField(required=False, help_text="Email/SMS only: where the code went (masked).")
+    method = serializers.ChoiceField(choices=ENROLL_METHOD_CHOICES)
+    device_id = serializers.UUIDField(source="device.pk")
+    otpauth_uri = serializers.CharField(
+        source="totp.otpauth_uri", required=False, help_text="TOTP only: add to an authenticator app."
+    )
+    secret = serializers.CharField(
+        source="totp.secret", required=False, help_text="TOTP only: the key, base32, for manual entry."
+    )
+    qr_svg = serializers.CharField(
+        source="totp.qr_svg", required=False, help_text="TOTP only: the otpauth URI as an SVG QR code."
+    )
+    sent_to = serializers.CharField(
+        source="code_sent.sent_to", required=False, help_text="Email/SMS only: where the code went (masked)."
+    )
 
 
 class ConfirmInputSerializer(MethodInputSerializer):
@@ -66,19 +79,21 @@ class DeviceOutputSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     last_used_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(serializers.ChoiceField(choices=DEVICE_METHOD_CHOICES))
     def get_method(self, device: Device) -> str:
         return mfa.device_method(device)
 
 
+# An `Enrollment`; the token pair's fields only when it completed a sign-in (`tokens` is None otherwise).
 class ConfirmOutputSerializer(serializers.Serializer):
     device = DeviceOutputSerializer()
     recovery_codes = serializers.ListField(
         child=serializers.CharField(), allow_null=True, help_text="Ten one-time codes, shown this once (first factor)."
     )
-    access_token = serializers.CharField(required=False)
-    refresh_token = serializers.CharField(required=False)
-    token_type = serializers.CharField(required=False)
-    expires_in = serializers.IntegerField(required=False)
+    access_token = serializers.CharField(source="tokens.access_token", required=False)
+    refresh_token = serializers.CharField(source="tokens.refresh_token", required=False)
+    expires_in = serializers.IntegerField(source="tokens.expires_in", required=False)
+    token_type = serializers.CharField(source="tokens.token_type", required=False)
 
 
 class LoginMFAInputSerializer(serializers.Serializer):
@@ -86,7 +101,9 @@ class LoginMFAInputSerializer(serializers.Serializer):
     mfa_token = StrictCharField(max_length=128)
     code = StrictCharField(max_length=16, required=False, default="")
     recovery_code = StrictCharField(max_length=32, required=False, default="")
-    method = serializers.ChoiceField(choices=METHODS, required=False, help_text="Which factor the code is from.")
+    method = serializers.ChoiceField(
+        choices=ENROLL_METHOD_CHOICES, required=False, help_text="Which factor the code is from."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if bool(attrs["code"]) == bool(attrs["recovery_code"]):
@@ -96,11 +113,11 @@ class LoginMFAInputSerializer(serializers.Serializer):
 
 class CodeSendInputSerializer(serializers.Serializer):
     mfa_token = StrictCharField(max_length=128)
-    method = serializers.ChoiceField(choices=["email", "sms"])
+    method = serializers.ChoiceField(choices=CODE_METHOD_CHOICES)
 
 
 class CodeSentOutputSerializer(serializers.Serializer):
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=CODE_METHOD_CHOICES)
     sent_to = serializers.CharField()
 
 
@@ -117,19 +134,6 @@ def enrolling_user(request: Request, data: dict[str, Any]) -> tuple[User, str]:
     if not token:
         raise NotAuthenticated("Sign in, or send the `enrollment_token` from register or login.")
     return mfa.enrollment_user_get(token=token), token
-
-
-def enrollment_confirmed_body(
-    *, user: User, device: Device, codes: list[str] | None, enrollment_token: str
-) -> dict[str, Any]:
-    """The answer to a confirmed factor (code or passkey); by enrollment token it also completes the sign-up.
-
-    The activation has already spent the enrollment token, under the lock on the user's row.
-    """
-    body: dict[str, Any] = {"device": DeviceOutputSerializer(device).data, "recovery_codes": codes}
-    if enrollment_token:
-        body |= tokens.token_pair_issue(user=user).as_dict()
-    return body
 
 
 class EnrollView(APIView):
@@ -150,7 +154,8 @@ class EnrollView(APIView):
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        return Response(mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"]))
+        pending = mfa.mfa_enroll_begin(user=user, method=data["method"], phone=data["phone"])
+        return Response(EnrollOutputSerializer(pending).data)
 
 
 class ConfirmView(APIView):
@@ -171,11 +176,10 @@ class ConfirmView(APIView):
         given.is_valid(raise_exception=True)
         user, enrollment_token = enrolling_user(request, given.validated_data)
         data = given.validated_data
-        device, codes = mfa.mfa_enroll_confirm(
-            user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token
+        enrollment = mfa.mfa_enroll_confirm(
+            user=user, method=data["method"], code=data["code"], enrollment_token=enrollment_token, issue_tokens=True
         )
-        body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
-        return Response(body)
+        return Response(ConfirmOutputSerializer(enrollment).data)
 
 
 class LoginMFAView(PublicAPIView):
@@ -192,13 +196,13 @@ class LoginMFAView(PublicAPIView):
         given = LoginMFAInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        user = mfa.mfa_login_verify(
+        user = mfa_login.mfa_login_verify(
             token=data["mfa_token"],
             code=data["code"],
             recovery_code=data["recovery_code"],
             method=data.get("method"),
         )
-        return Response(tokens.token_pair_issue(user=user).as_dict())
+        return Response(TokenPairOutputSerializer(tokens.token_pair_issue(user=user)).data)
 
 
 class LoginCodeSendView(PublicAPIView):
@@ -215,8 +219,8 @@ class LoginCodeSendView(PublicAPIView):
         given = CodeSendInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        sent = mfa.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
-        return Response(sent, status=status.HTTP_202_ACCEPTED)
+        sent = mfa_login.mfa_login_code_send(token=data["mfa_token"], method=data["method"])
+        return Response(CodeSentOutputSerializer(sent).data, status=status.HTTP_202_ACCEPTED)
 
 
 class DeviceListView(APIView):
@@ -226,7 +230,7 @@ class DeviceListView(APIView):
 
 
 class DeviceDetailView(APIView):
-    domain_errors = {"DELETE": (mfa.LastDeviceError,)}
+    domain_errors = {"DELETE": (LastDeviceError,)}
     extra_error_statuses = (422,)
 
     @extend_schema(summary="Remove a second factor (never the last)", responses={204: None}, tags=["mfa"])
@@ -244,4 +248,5 @@ class RecoveryCodesView(APIView):
         tags=["mfa"],
     )
     def post(self, request: Request) -> Response:
-        return Response({"recovery_codes": mfa.recovery_codes_regenerate(user=request.user)})
+        codes = mfa.recovery_codes_regenerate(user=request.user)
+        return Response(RecoveryCodesOutputSerializer({"recovery_codes": codes}).data)

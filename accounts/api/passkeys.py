@@ -10,12 +10,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.mfa import ConfirmOutputSerializer, enrolling_user, enrollment_confirmed_body
+from accounts.api.mfa import ConfirmOutputSerializer, enrolling_user
 from accounts.api.serializers import TokenPairOutputSerializer
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
+from accounts.exceptions import (
+    MethodNotEnrolled,
+    MFACodeInvalid,
+    PasskeyAlreadyRegistered,
+    PasskeyChallengeInvalid,
+    PasskeyInvalid,
+)
 from accounts.services import passkeys, tokens
-from accounts.services.passkeys import PasskeyAlreadyRegistered, PasskeyChallengeInvalid, PasskeyInvalid
 from core.fields import StrictCharField
 
 # An attestation with a certificate chain runs to a few kilobytes; nothing legitimate comes near this.
@@ -71,7 +76,8 @@ class RegisterBeginView(APIView):
         given = RegisterBeginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         user, _ = enrolling_user(request, given.validated_data)
-        return Response({"options": passkeys.passkey_register_begin(user=user)})
+        options = passkeys.passkey_register_begin(user=user)
+        return Response(OptionsOutputSerializer({"options": options}).data)
 
 
 class RegisterCompleteView(APIView):
@@ -92,14 +98,14 @@ class RegisterCompleteView(APIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         user, enrollment_token = enrolling_user(request, data)
-        device, codes = passkeys.passkey_register_complete(
+        enrollment = passkeys.passkey_register_complete(
             user=user,
             credential=data["credential"],
             name=data["name"],
             enrollment_token=enrollment_token,
+            issue_tokens=True,
         )
-        body = enrollment_confirmed_body(user=user, device=device, codes=codes, enrollment_token=enrollment_token)
-        return Response(body)
+        return Response(ConfirmOutputSerializer(enrollment).data)
 
 
 class AuthenticateBeginView(PublicAPIView):
@@ -115,7 +121,8 @@ class AuthenticateBeginView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = AuthenticateBeginInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        return Response({"options": passkeys.passkey_authenticate_begin(token=given.validated_data["mfa_token"])})
+        options = passkeys.passkey_authenticate_begin(token=given.validated_data["mfa_token"])
+        return Response(OptionsOutputSerializer({"options": options}).data)
 
 
 class AuthenticateCompleteView(PublicAPIView):
@@ -134,4 +141,4 @@ class AuthenticateCompleteView(PublicAPIView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         user = passkeys.passkey_authenticate_complete(token=data["mfa_token"], credential=data["credential"])
-        return Response(tokens.token_pair_issue(user=user).as_dict())
+        return Response(TokenPairOutputSerializer(tokens.token_pair_issue(user=user)).data)

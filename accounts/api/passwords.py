@@ -6,10 +6,9 @@ from rest_framework.views import APIView
 
 from accounts.api.serializers import NewPasswordField
 from accounts.api.views import PublicAPIView
-from accounts.exceptions import WeakPassword
+from accounts.exceptions import PasswordResetInvalid, WeakPassword, WrongPassword
 from accounts.links import reset_link_base
 from accounts.services import passwords
-from accounts.services.passwords import PasswordResetInvalid, WrongPassword
 from core.fields import StrictCharField, StrictEmailField
 
 RESET_REQUESTED = "If an account exists for this address, we have sent a reset link."
@@ -48,7 +47,7 @@ class PasswordResetView(PublicAPIView):
         given = PasswordResetInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_reset_request(email=given.validated_data["email"], link_base=reset_link_base(request))
-        return Response({"detail": RESET_REQUESTED}, status=status.HTTP_202_ACCEPTED)
+        return Response(DetailOutputSerializer({"detail": RESET_REQUESTED}).data, status=status.HTTP_202_ACCEPTED)
 
 
 class PasswordResetConfirmView(PublicAPIView):
@@ -66,7 +65,8 @@ class PasswordResetConfirmView(PublicAPIView):
         given = PasswordResetConfirmInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_reset_confirm(**given.validated_data)
-        return Response({"detail": "Your password has been reset. Sign in with the new one."})
+        body = {"detail": "Your password has been reset. Sign in with the new one."}
+        return Response(DetailOutputSerializer(body).data)
 
 
 class PasswordChangeView(APIView):
@@ -84,4 +84,5 @@ class PasswordChangeView(APIView):
         given = PasswordChangeInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         passwords.password_change(user=request.user, **given.validated_data, access_token=request.auth)
-        return Response({"detail": "Your password has been changed. Sign in again."})
+        body = {"detail": "Your password has been changed. Sign in again."}
+        return Response(DetailOutputSerializer(body).data)

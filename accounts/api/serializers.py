@@ -1,17 +1,26 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import MinimumLengthValidator, get_default_password_validators
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import MFAMethod, User
 from accounts.services.mfa import user_devices
+from accounts.services.mfa_login import MFAStep
+from accounts.services.users import SignUp
 from core.fields import StrictCharField, StrictEmailField
 
 # The schema states the length rule of AUTH_PASSWORD_VALIDATORS; the other rules stay in the validators.
 PASSWORD_MIN_LENGTH = next(
     (v.min_length for v in get_default_password_validators() if isinstance(v, MinimumLengthValidator)), 1
 )
+
+
+def method_choices(methods: Iterable[MFAMethod]) -> list[tuple[str, str]]:
+    """A set of second-factor methods as field choices, each with its label."""
+    return [(method.value, method.label) for method in methods]
 
 
 class NewPasswordField(StrictCharField):
@@ -24,7 +33,13 @@ class NewPasswordField(StrictCharField):
         super().__init__(max_length=128, trim_whitespace=False, **kwargs)
 
 
+# The platform-wide role PRODUCT.md gives the profile: operators (staff, who reach the admin) and everyone
+# else. It grants nothing in an organization, where the membership's role decides.
+PLATFORM_ROLES = [("admin", "Platform admin"), ("user", "User")]
+
+
 class UserOutputSerializer(serializers.ModelSerializer):
+    role = serializers.SerializerMethodField()
     mfa_enrolled = serializers.SerializerMethodField()
 
     class Meta:
@@ -32,10 +47,16 @@ class UserOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "email", "username", "full_name", "role", "is_verified", "mfa_enrolled", "created_at"]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.ChoiceField(choices=PLATFORM_ROLES))
+    def get_role(self, user: User) -> str:
+        return "admin" if user.is_staff else "user"
+
     def get_mfa_enrolled(self, user: User) -> bool:
         return bool(user_devices(user=user))
 
 
+# A `SignUp`: the new account's profile and its enrollment token, side by side. (A comment, not a
+# docstring: drf-spectacular would publish it.)
 class RegisterOutputSerializer(UserOutputSerializer):
     enrollment_token = serializers.CharField(help_text="Short-lived; can only enroll a second factor.")
 
@@ -43,12 +64,19 @@ class RegisterOutputSerializer(UserOutputSerializer):
         fields = [*UserOutputSerializer.Meta.fields, "enrollment_token"]
         read_only_fields = fields
 
+    def to_representation(self, sign_up: SignUp) -> dict[str, Any]:
+        profile = UserOutputSerializer(sign_up.user, context=self.context).data
+        return {**profile, "enrollment_token": sign_up.enrollment_token}
+
 
 class MFAStepOutputSerializer(serializers.Serializer):
-    mfa_required = serializers.BooleanField()
+    mfa_required = serializers.SerializerMethodField()
     mfa_token = serializers.CharField(help_text="Single use, 5 minutes, 5 wrong codes at most.")
-    methods = serializers.ListField(child=serializers.CharField(), help_text="e.g. totp, email, recovery_code")
+    methods = serializers.ListField(child=serializers.ChoiceField(choices=MFAMethod.choices))
     expires_in = serializers.IntegerField()
+
+    def get_mfa_required(self, step: MFAStep) -> bool:
+        return True  # a password alone never signs in
 
 
 class RegisterInputSerializer(serializers.Serializer):
@@ -73,8 +101,8 @@ class LoginInputSerializer(serializers.Serializer):
 class TokenPairOutputSerializer(serializers.Serializer):
     access_token = serializers.CharField()
     refresh_token = serializers.CharField()
-    token_type = serializers.ChoiceField(choices=["bearer"])
     expires_in = serializers.IntegerField(help_text="Seconds until the access token expires.")
+    token_type = serializers.ChoiceField(choices=["bearer"])
 
 
 class RefreshInputSerializer(serializers.Serializer):

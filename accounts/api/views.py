@@ -19,8 +19,7 @@ from accounts.api.serializers import (
     UserOutputSerializer,
 )
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, MFARequired, WeakPassword
-from accounts.models import MFAChallenge
-from accounts.services import mfa, tokens, users
+from accounts.services import mfa_login, tokens, users
 from core.exceptions import AlreadyExists
 
 
@@ -45,10 +44,8 @@ class RegisterView(PublicAPIView):
     def post(self, request: Request) -> Response:
         given = RegisterInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        user = users.user_register(**given.validated_data)
-        token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
-        body = {**UserOutputSerializer(user).data, "enrollment_token": token}
-        return Response(body, status=status.HTTP_201_CREATED)
+        sign_up = users.user_sign_up(**given.validated_data)
+        return Response(RegisterOutputSerializer(sign_up).data, status=status.HTTP_201_CREATED)
 
 
 class LoginView(PublicAPIView):
@@ -71,7 +68,7 @@ class LoginView(PublicAPIView):
         data = given.validated_data
         identifier = data.get("email") or data["username"]
         user = users.auth_login(identifier=identifier, password=data["password"])
-        return Response(mfa.mfa_login_start(user=user))
+        return Response(MFAStepOutputSerializer(mfa_login.mfa_login_start(user=user)).data)
 
 
 class RefreshView(PublicAPIView):
@@ -89,7 +86,7 @@ class RefreshView(PublicAPIView):
         given = RefreshInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         pair = tokens.token_refresh(refresh_token=given.validated_data["refresh_token"])
-        return Response(pair.as_dict())
+        return Response(TokenPairOutputSerializer(pair).data)
 
 
 class LogoutView(APIView):
@@ -137,4 +134,4 @@ class CsrfTokenView(PublicAPIView):
         tags=["auth"],
     )
     def get(self, request: Request) -> Response:
-        return Response({"csrf_token": get_token(request)})
+        return Response(CsrfTokenOutputSerializer({"csrf_token": get_token(request)}).data)

@@ -25,32 +25,19 @@ from django_otp_webauthn.settings import app_settings
 from webauthn.helpers import base64url_to_bytes, parse_client_data_json, parse_registration_credential_json
 from webauthn.helpers.exceptions import WebAuthnException
 
-from accounts.exceptions import MethodNotEnrolled, MFACodeInvalid
-from accounts.models import MFAChallenge, User
-from accounts.services import mfa
-from core.exceptions import BastionError
+from accounts.exceptions import (
+    MethodNotEnrolled,
+    MFACodeInvalid,
+    PasskeyAlreadyRegistered,
+    PasskeyChallengeInvalid,
+    PasskeyInvalid,
+)
+from accounts.models import MFAChallenge, MFAMethod, User
+from accounts.services import mfa, mfa_login
 
 STATE_KEY = "webauthn"
 # The authenticator's counter is unsigned 32-bit; the sign_count column is signed 32-bit on PostgreSQL.
 SIGN_COUNT_MAX = 2**31 - 1
-
-
-class PasskeyInvalid(BastionError):
-    status_code = 422
-    error_code = "INVALID_PASSKEY"
-    default_detail = "The passkey response is malformed or could not be verified."
-
-
-class PasskeyChallengeInvalid(BastionError):
-    status_code = 400
-    error_code = "PASSKEY_CHALLENGE_INVALID"
-    default_detail = "No passkey request is pending (expired, already used, or never started): begin again."
-
-
-class PasskeyAlreadyRegistered(BastionError):
-    status_code = 422
-    error_code = "PASSKEY_ALREADY_REGISTERED"
-    default_detail = "This passkey is already registered."
 
 
 def _helper() -> WebAuthnHelper:
@@ -103,8 +90,9 @@ def passkey_register_complete(
     credential: dict[str, Any],
     name: str,
     enrollment_token: str = "",
-) -> tuple[WebAuthnCredential, list[str] | None]:
-    """Verify and store the new passkey; like any factor, the first one brings the recovery codes."""
+    issue_tokens: bool = False,
+) -> mfa.Enrollment:
+    """Verify and store the new passkey, then count it like any factor (`mfa.mfa_device_activate`)."""
     with _client_response_checked():
         client_data = parse_client_data_json(parse_registration_credential_json(credential).response.client_data_json)
     key = _register_key(user=user, challenge=client_data.challenge)
@@ -118,8 +106,7 @@ def passkey_register_complete(
             _sign_count_check(device)
         device.name = name
         device.save(update_fields=["name"])
-        codes = mfa.mfa_device_activate(device=device, enrollment_token=enrollment_token)
-    return device, codes
+        return mfa.mfa_device_activate(device=device, enrollment_token=enrollment_token, issue_tokens=issue_tokens)
 
 
 def passkey_authenticate_begin(*, token: str) -> dict[str, Any]:
@@ -153,14 +140,14 @@ def passkey_authenticate_complete(*, token: str, credential: dict[str, Any]) -> 
             with _client_response_checked():
                 _sign_count_check(_helper().authenticate_complete(user=challenge.user, state=state, data=credential))
         except PasskeyInvalid:
-            mfa.mfa_login_fail(challenge=challenge)
+            mfa_login.mfa_login_fail(challenge=challenge)
             proven = False
         else:
-            mfa.mfa_login_succeed(challenge=challenge, method="webauthn")
+            mfa_login.mfa_login_succeed(challenge=challenge, method=MFAMethod.WEBAUTHN)
             proven = True
     if not proven:
         try:
-            mfa.mfa_login_fail_raise(challenge=challenge)
+            mfa_login.mfa_login_fail_raise(challenge=challenge)
         except MFACodeInvalid:
             raise MFACodeInvalid("The passkey was not accepted: try again, or use another method.") from None
     return challenge.user

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.exceptions import WeakPassword
+from accounts.exceptions import PasswordResetInvalid, WeakPassword, WrongPassword
 from accounts.models import PasswordResetToken, User, identifier_canonical
 from accounts.ratelimits import client_address, rate_counted
 from accounts.services.tokens import user_tokens_revoke
@@ -28,7 +28,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.context import current_client
 from core.encryption import secret_digest
-from core.exceptions import BastionError, RateLimitExceeded
+from core.exceptions import RateLimitExceeded
 
 RESET_TOKEN_LIFETIME = timedelta(hours=1)
 # Per account (however its address is spelled) and per client: enough for a lost email, too few to
@@ -36,20 +36,6 @@ RESET_TOKEN_LIFETIME = timedelta(hours=1)
 RESET_REQUEST_RATES = {"account": "5/h", "ip": "20/h"}
 # `<uuid>.<secrets.token_urlsafe(32)>`; anything else is refused before the database is asked.
 _TOKEN_FORMAT = re.compile(r"^([0-9a-fA-F-]{32,36})\.([A-Za-z0-9_-]{43})$")
-
-
-class PasswordResetInvalid(BastionError):
-    # One message for unknown, wrong, expired, used and exhausted tokens: no hint which.
-    status_code = 400
-    error_code = "INVALID_RESET_TOKEN"
-    default_detail = "This reset link is invalid or has expired."
-
-
-class WrongPassword(BastionError):
-    # Not `InvalidCredentials` (401): the caller is signed in, and a 401 tells a client its session is gone.
-    status_code = 400
-    error_code = "INVALID_CREDENTIALS"
-    default_detail = "The current password is wrong."
 
 
 def _new_password_check(*, password: str, user: User) -> None:
@@ -97,13 +83,13 @@ def _reset_tokens_retire(*, user: User, now: datetime) -> None:
     PasswordResetToken.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
 
 
-def password_reset_token_issue(*, user: User, token_id: str | None = None) -> str:
+def password_reset_token_issue(*, user: User, token_id: str) -> str:
     """Issue a reset token (`<id>.<secret>`), retiring the user's earlier ones: only the latest link works."""
     now = timezone.now()
     _reset_tokens_retire(user=user, now=now)
     secret = secrets.token_urlsafe(32)
     token = PasswordResetToken(
-        id=token_id or uuid.uuid4(), user=user, digest=secret_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
+        id=token_id, user=user, digest=secret_digest(secret), expires_at=now + RESET_TOKEN_LIFETIME
     )
     token.full_clean()
     token.save()

@@ -37,9 +37,6 @@ class TokenPair:
     expires_in: int
     token_type: str = "bearer"
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 def token_pair_issue(*, user: User) -> TokenPair:
     refresh = RefreshToken.for_user(user)
@@ -91,7 +88,7 @@ def _rotation_remember(jti: str, pair: TokenPair) -> None:
     """Keep a rotation's answer for the reuse interval, encrypted: the cache must not hold usable tokens."""
     interval = settings.JWT_REFRESH_REUSE_INTERVAL
     if interval > 0:
-        cache.set(f"{ROTATED_PREFIX}{jti}", encrypt(json.dumps(pair.as_dict())), timeout=interval)
+        cache.set(f"{ROTATED_PREFIX}{jti}", encrypt(json.dumps(asdict(pair))), timeout=interval)
 
 
 def _rotation_recalled(jti: str, family: str) -> TokenPair | None:

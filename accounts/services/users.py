@@ -1,5 +1,6 @@
 """Account writes: registration, profile changes and checking the first factor."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -9,8 +10,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from accounts.exceptions import DuplicateEmail, InvalidCredentials, WeakPassword
-from accounts.models import User, identifier_canonical
+from accounts.models import MFAChallenge, User, identifier_canonical
 from accounts.ratelimits import login_attempt
+from accounts.services.mfa import mfa_challenge_issue
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.exceptions import AlreadyExists, ValidationFailed
@@ -57,8 +59,24 @@ def user_register(*, email: str, username: str, password: str, full_name: str = 
     return user
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """A new account and its `enrollment_token`, which can only enroll the first second factor."""
+
+    user: User
+    enrollment_token: str
+
+
+@transaction.atomic
+def user_sign_up(*, email: str, username: str, password: str, full_name: str = "") -> SignUp:
+    """Register an account and start enrolling its first factor: no account signs in without one."""
+    user = user_register(email=email, username=username, password=password, full_name=full_name)
+    token = mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
+    return SignUp(user=user, enrollment_token=token)
+
+
 def user_update(*, user: User, **fields: Any) -> User:
-    """Change profile fields (`full_name`, `username`); email and role are not self-service."""
+    """Change profile fields (`full_name`, `username`); the email address and staff status are not self-service."""
     allowed = {"full_name", "username"}
     for name, value in fields.items():
         if name not in allowed:

@@ -14,8 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.forms import LoginForm, RegisterForm
-from accounts.models import MFAChallenge
-from accounts.services import mfa, users
+from accounts.services import users
 from accounts.views.mfa import enrollment_redirect, mfa_step_redirect
 from core.exceptions import BastionError, RateLimitExceeded
 from core.pages import form_errors_add
@@ -53,13 +52,12 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = users.user_register(**form.cleaned_data)
+            sign_up = users.user_sign_up(**form.cleaned_data)
         except BastionError as error:
             form_errors_add(form, error)
         else:
-            token = mfa.mfa_challenge_issue(user=user, purpose=MFAChallenge.Purpose.ENROLL)
             messages.success(request, "Your account is created. Now protect it with a second factor.")
-            return enrollment_redirect(request, token=token, next_url=_after_login_url(request))
+            return enrollment_redirect(request, token=sign_up.enrollment_token, next_url=_after_login_url(request))
     return render(request, "accounts/register.html", {"form": form}, status=400 if form.errors else 200)
 
 

@@ -5,6 +5,7 @@ services issued (`mfa_token` or `enrollment_token`), and `django.contrib.auth.lo
 is proven, together with the `mfa_verified` flag that `MFASessionGateMiddleware` looks for.
 """
 
+from dataclasses import asdict
 from typing import Any
 
 from django.contrib import messages
@@ -14,12 +15,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from django_otp.models import Device
 
 from accounts.exceptions import MFAChallengeInvalid, MFACodeInvalid, MFARequired
 from accounts.forms import MFACodeForm, PhoneForm, RecoveryCodeForm
-from accounts.models import TOTPDevice, User
-from accounts.services import mfa
+from accounts.models import MFAMethod, TOTPDevice, User
+from accounts.services import mfa, mfa_login
 from core.exceptions import BastionError, RateLimitExceeded, ValidationFailed
 
 MFA_VERIFIED = "mfa_verified"
@@ -29,16 +29,14 @@ ENROLL_TOKEN = "mfa_enroll_token"
 NEXT_URL = "mfa_next"
 PENDING_KEYS = (LOGIN_TOKEN, LOGIN_METHODS, ENROLL_TOKEN, NEXT_URL)
 
-METHOD_LABELS = {"totp": "Authenticator app", "email": "Email code", "sms": "Text message (SMS)"}
-# Passkeys are added and used by their own button (accounts.views.passkeys), not as a code method.
-DEVICE_LABELS = {**METHOD_LABELS, "webauthn": "Passkey"}
+# How the pages word the code methods; passkeys are added and used by their own button
+# (accounts.views.passkeys), and recovery codes by their own link.
 SWITCH_LABELS = {
-    "totp": "Use your authenticator app",
-    "email": "Get a code by email",
-    "sms": "Get a code by text message",
+    MFAMethod.TOTP: "Use your authenticator app",
+    MFAMethod.EMAIL: "Get a code by email",
+    MFAMethod.SMS: "Get a code by text message",
 }
-TAB_LABELS = {"totp": "Authenticator app", "email": "Email", "sms": "Text message"}
-CODE_METHODS = ("email", "sms")
+TAB_LABELS = {MFAMethod.TOTP: "Authenticator app", MFAMethod.EMAIL: "Email", MFAMethod.SMS: "Text message"}
 
 
 def pending_clear(request: HttpRequest) -> None:
@@ -50,13 +48,13 @@ def mfa_step_redirect(request: HttpRequest, *, user: User, next_url: str) -> Htt
     """Send someone whose first factor is proven on to the second: the code step, or enrollment."""
     pending_clear(request)
     try:
-        started = mfa.mfa_login_start(user=user)
+        started = mfa_login.mfa_login_start(user=user)
     except MFARequired as error:
         # No message here: the gate middleware runs before the messages middleware, and the
         # enrollment page explains itself.
         return enrollment_redirect(request, token=error.extra["enrollment_token"], next_url=next_url)
-    request.session[LOGIN_TOKEN] = started["mfa_token"]
-    request.session[LOGIN_METHODS] = started["methods"]
+    request.session[LOGIN_TOKEN] = started.mfa_token
+    request.session[LOGIN_METHODS] = started.methods
     request.session[NEXT_URL] = next_url
     return redirect("login-verify")
 
@@ -97,11 +95,11 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
     recovery = request.GET.get("recovery") == "1"
     method = request.GET.get("method", "")
     if method not in factors:
-        method = "totp" if "totp" in factors or not factors else factors[0]
+        method = MFAMethod.TOTP if MFAMethod.TOTP in factors or not factors else factors[0]
     form = (RecoveryCodeForm if recovery else MFACodeForm)(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = mfa.mfa_login_verify(
+            user = mfa_login.mfa_login_verify(
                 token=token,
                 code=form.cleaned_data.get("code", ""),
                 recovery_code=form.cleaned_data.get("recovery_code", ""),
@@ -115,10 +113,10 @@ def login_verify_page(request: HttpRequest) -> HttpResponse:
             return redirect(session_login_complete(request, user))
     verify_url = reverse("login-verify")
     switches = [(f"{verify_url}?method={m}", SWITCH_LABELS[m]) for m in factors if recovery or m != method]
-    if not recovery and "recovery_code" in methods:
+    if not recovery and MFAMethod.RECOVERY_CODE in methods:
         switches.append((f"{verify_url}?recovery=1", "Use a recovery code"))
-    context = {"form": form, "recovery": recovery, "method": method, "switches": switches}
-    context |= {"passkey": "webauthn" in methods, "code_factor": bool(factors)}
+    context = {"form": form, "recovery": recovery, "method": method, "switches": switches, "MFAMethod": MFAMethod}
+    context |= {"passkey": MFAMethod.WEBAUTHN in methods, "code_factor": bool(factors)}
     return render(request, "accounts/login_mfa.html", context, status=400 if form.errors else 200)
 
 
@@ -129,16 +127,16 @@ def login_code_send(request: HttpRequest) -> HttpResponse:
     if not token:
         messages.info(request, "Sign in with your password first.")
         return redirect("login")
-    if method not in CODE_METHODS:
+    if method not in mfa.CODE_METHODS:
         return redirect("login-verify")
     try:
-        sent = mfa.mfa_login_code_send(token=token, method=method)
+        sent = mfa_login.mfa_login_code_send(token=token, method=method)
     except MFAChallengeInvalid as error:
         return back_to_login(request, error)
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
-        messages.success(request, f"We sent a code to {sent['sent_to']}. It expires in 10 minutes.")
+        messages.success(request, f"We sent a code to {sent.sent_to}. It expires in 10 minutes.")
     return redirect(f"{reverse('login-verify')}?method={method}")
 
 
@@ -167,8 +165,11 @@ def _grouped(secret: str) -> str:
 def _totp_setup(user: User) -> dict[str, Any]:
     """The authenticator app being set up: the pending one (so a reload shows the same key), or a new one."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-created_at").first()
-    setup = mfa.mfa_enroll_begin(user=user, method="totp") if device is None else mfa.totp_setup(device=device)
-    return setup | {"secret_grouped": _grouped(setup["secret"])}
+    if device is None:
+        setup = mfa.mfa_enroll_begin(user=user, method=MFAMethod.TOTP).totp
+    else:
+        setup = mfa.totp_setup(device=device)
+    return asdict(setup) | {"secret_grouped": _grouped(setup.secret)}
 
 
 def _code_pending(user: User, method: str) -> bool:
@@ -177,14 +178,14 @@ def _code_pending(user: User, method: str) -> bool:
 
 def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse | PhoneForm:
     """Send the first code to the email address or phone being added: a redirect, or the refused phone form."""
-    phone_form = PhoneForm(request.POST) if method == "sms" else None
+    phone_form = PhoneForm(request.POST) if method == MFAMethod.SMS else None
     phone = ""
     if phone_form is not None:
         if not phone_form.is_valid():
             return phone_form
         phone = phone_form.cleaned_data["phone"]
     try:
-        sent = mfa.mfa_enroll_begin(user=user, method=method, phone=phone)
+        pending = mfa.mfa_enroll_begin(user=user, method=method, phone=phone)
     except ValidationFailed as error:
         if phone_form is None:
             raise
@@ -194,15 +195,17 @@ def _enroll_send(request: HttpRequest, user: User, method: str) -> HttpResponse 
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
-        messages.success(request, f"We sent a code to {sent['sent_to']}. It expires in 10 minutes.")
+        messages.success(request, f"We sent a code to {pending.code_sent.sent_to}. It expires in 10 minutes.")
     return redirect(f"{reverse('mfa-enroll')}?method={method}")
 
 
-def enroll_done(request: HttpRequest, user: User, token: str, device: Device, codes: list[str] | None) -> HttpResponse:
-    next_url = session_login_complete(request, user) if token else reverse("security")
+def enroll_done(request: HttpRequest, user: User, enrollment: mfa.Enrollment) -> HttpResponse:
+    """Where a proven factor leads: a signed-in session when it completed a sign-in, the codes when first."""
+    next_url = session_login_complete(request, user) if enrollment.signed_in else reverse("security")
+    codes = enrollment.recovery_codes
     if codes:
-        return recovery_codes_render(request, codes=codes, continue_url=next_url, first_time=bool(token))
-    messages.success(request, f"{device.name} added as a second factor.")
+        return recovery_codes_render(request, codes=codes, continue_url=next_url, first_time=enrollment.signed_in)
+    messages.success(request, f"{enrollment.device.name} added as a second factor.")
     return redirect(next_url)
 
 
@@ -220,18 +223,18 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
     if user is None:
         messages.info(request, "That setup link has expired. Sign in to continue.")
         return redirect("login")
-    method = request.GET.get("method", "totp")
-    method = method if method in mfa.DEVICE_MODELS else "totp"
+    method = request.GET.get("method", MFAMethod.TOTP)
+    method = method if method in mfa.DEVICE_MODELS else MFAMethod.TOTP
     code_form = MFACodeForm(request.POST if request.POST.get("action") == "confirm" else None)
-    phone_form = PhoneForm() if method == "sms" else None
-    if request.method == "POST" and request.POST.get("action") == "send" and method in CODE_METHODS:
+    phone_form = PhoneForm() if method == MFAMethod.SMS else None
+    if request.method == "POST" and request.POST.get("action") == "send" and method in mfa.CODE_METHODS:
         sent_or_refused = _enroll_send(request, user, method)
         if isinstance(sent_or_refused, HttpResponse):
             return sent_or_refused
         phone_form = sent_or_refused
     elif request.method == "POST" and code_form.is_valid():
         try:
-            device, codes = mfa.mfa_enroll_confirm(
+            enrollment = mfa.mfa_enroll_confirm(
                 user=user, method=method, code=code_form.cleaned_data["code"], enrollment_token=token
             )
         except MFAChallengeInvalid:
@@ -244,16 +247,17 @@ def enroll_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, "That setup step has expired: start again.")
             return redirect(f"{reverse('mfa-enroll')}?method={method}")
         else:
-            return enroll_done(request, user, token, device, codes)
+            return enroll_done(request, user, enrollment)
     context = {
         "signup": bool(token),
         "method": method,
         "methods": TAB_LABELS,
+        "MFAMethod": MFAMethod,
         "code_form": code_form,
         "phone_form": phone_form,
         "email": user.email,
-        "totp": _totp_setup(user) if method == "totp" else None,
-        "code_sent": method in CODE_METHODS and _code_pending(user, method),
+        "totp": _totp_setup(user) if method == MFAMethod.TOTP else None,
+        "code_sent": method in mfa.CODE_METHODS and _code_pending(user, method),
     }
     has_errors = code_form.errors or (phone_form is not None and phone_form.errors)
     return render(request, "accounts/mfa_enroll.html", context, status=400 if has_errors else 200)

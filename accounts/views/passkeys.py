@@ -57,13 +57,13 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
     name = request.POST.get("name", "").strip()[:NAME_MAX] or "Passkey"
     try:
         credential = _posted_credential(request)
-        device, codes = passkeys.passkey_register_complete(
+        enrollment = passkeys.passkey_register_complete(
             user=user, credential=credential, name=name, enrollment_token=token
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
         return redirect("mfa-enroll" if token else "security")
-    return enroll_done(request, user, token, device, codes)
+    return enroll_done(request, user, enrollment)
 
 
 @never_cache

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from accounts.exceptions import WeakPassword
+from accounts.exceptions import PasswordResetInvalid, WeakPassword, WrongPassword
 from accounts.forms import RegisterForm
 from accounts.links import reset_link_base
 from accounts.services import passwords
@@ -82,7 +82,7 @@ def password_reset_confirm_page(request: HttpRequest, token: str) -> HttpRespons
                 return redirect("login")
         else:
             passwords.password_reset_token_check(token=token)
-    except passwords.PasswordResetInvalid as error:
+    except PasswordResetInvalid as error:
         response = render(request, "accounts/password_reset_invalid.html", {"message": error.detail}, status=400)
     else:
         response = render(
@@ -104,7 +104,7 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
                 old_password=data["old_password"],
                 new_password=data["new_password"],
             )
-        except passwords.WrongPassword as error:
+        except WrongPassword as error:
             form.add_error("old_password", str(error.detail))
         except BastionError as error:
             form_errors_add(form, error)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.models import RecoveryCode
+from accounts.models import MFAMethod, RecoveryCode
 from accounts.services import mfa
-from accounts.views.mfa import DEVICE_LABELS, METHOD_LABELS, recovery_codes_render
+from accounts.views.mfa import recovery_codes_render
 from audit.models import AuditEvent
 from core.exceptions import BastionError
 
@@ -21,15 +21,16 @@ EVENTS_SHOWN = 20
 def security_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     devices = [
-        {"device": device, "method": mfa.device_method(device), "label": DEVICE_LABELS[mfa.device_method(device)]}
+        {"device": device, "method": mfa.device_method(device), "label": mfa.device_method(device).label}
         for device in mfa.user_devices(user=user)
     ]
     present = {entry["method"] for entry in devices}
     # One email factor is enough (codes go to the account's address); apps and phones can be several.
-    addable = [(method, label) for method, label in METHOD_LABELS.items() if method != "email" or method not in present]
+    addable = [method for method in mfa.DEVICE_MODELS if method != MFAMethod.EMAIL or method not in present]
     context = {
         "devices": devices,
         "addable": addable,
+        "MFAMethod": MFAMethod,
         "recovery_codes_left": RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count(),
         "recovery_codes_total": mfa.RECOVERY_CODE_COUNT,
         "events": AuditEvent.objects.filter(user=user).order_by("-created_at")[:EVENTS_SHOWN],

@@ -18,7 +18,8 @@ from rest_framework.response import Response
 from accounts import sso as accounts_sso
 from accounts.api import mfa, passkeys, passwords, sso, views
 from accounts.api.serializers import MFAStepOutputSerializer
-from accounts.models import MFAChallenge
+from accounts.exceptions import LastDeviceError
+from accounts.models import MFAChallenge, MFAMethod
 from accounts.services import mfa as mfa_services
 from config.compat.base import SeedAlias, seed_alias
 from core.exceptions import ResourceNotFound, ValidationFailed
@@ -31,7 +32,7 @@ MFA_STEP = (
 )
 ENROLL_FIRST = "The answer adds an `enrollment_token`: the account must enroll a second factor before it can sign in."
 # Seed 002's two-factor endpoints take no method: its second factor is an authenticator app.
-SEED_002_METHOD = "totp"
+SEED_002_METHOD = MFAMethod.TOTP
 
 
 # --- Sign-in by password: seed 002 and seed 004 read the account's id from the answer ----------------
@@ -85,11 +86,11 @@ class Seed004RegisterView(SeedAlias, views.RegisterView):
 
 
 class TwoFactorSetupInputSerializer(mfa.EnrollInputSerializer):
-    method = serializers.ChoiceField(choices=mfa.METHODS, default=SEED_002_METHOD)
+    method = serializers.ChoiceField(choices=mfa.ENROLL_METHOD_CHOICES, default=SEED_002_METHOD)
 
 
 class TwoFactorVerifyInputSerializer(mfa.ConfirmInputSerializer):
-    method = serializers.ChoiceField(choices=mfa.METHODS, default=SEED_002_METHOD)
+    method = serializers.ChoiceField(choices=mfa.ENROLL_METHOD_CHOICES, default=SEED_002_METHOD)
 
 
 class Seed002TwoFactorSetupView(SeedAlias, mfa.EnrollView):
@@ -135,7 +136,7 @@ class Seed002TwoFactorDisableView(SeedAlias, mfa.DeviceDetailView):
         "MFA is mandatory: this removes one factor (the `device_id` given, or else the account's one authenticator "
         "app) and is refused with 422 `LAST_MFA_DEVICE` for the account's last one."
     )
-    domain_errors = {"POST": (mfa_services.LastDeviceError,)}
+    domain_errors = {"POST": (LastDeviceError,)}
     extra_error_statuses = (404, 422)
 
     @extend_schema(request=TwoFactorDisableInputSerializer, responses={204: None})

@@ -322,9 +322,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1/",
     "ENUM_NAME_OVERRIDES": {
-        "MFAMethodEnum": ["totp", "email", "sms"],
-        "MFACodeMethodEnum": ["email", "sms"],
-        "UserRoleEnum": "accounts.models.User.Role",
+        "MFAMethodEnum": "accounts.api.mfa.ENROLL_METHOD_CHOICES",
+        "MFACodeMethodEnum": "accounts.api.mfa.CODE_METHOD_CHOICES",
+        "MFADeviceMethodEnum": "accounts.api.mfa.DEVICE_METHOD_CHOICES",
+        "MFALoginMethodEnum": "accounts.models.MFAMethod",
+        "UserRoleEnum": "accounts.api.serializers.PLATFORM_ROLES",
         "OrganizationRoleEnum": "organizations.roles.Role",
     },
 }

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import UserFactory
+from tests.accounts.mfa import enrolled_user
+from tests.conftest import client_for
 
 ME = reverse("auth-me")
 
@@ -21,6 +23,16 @@ def test_me_returns_the_signed_in_users_profile(auth_client, user):
         "mfa_enrolled": True,
         "created_at": user.created_at.isoformat().replace("+00:00", "Z"),
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("is_staff", "role"), [(True, "admin"), (False, "user")])
+def test_the_profiles_platform_role_says_whether_the_person_is_staff(is_staff, role):
+    user = enrolled_user(is_staff=is_staff).user
+
+    response = client_for(user).get(ME)
+
+    assert response.json()["role"] == role
 
 
 @pytest.mark.django_db
@@ -59,8 +71,9 @@ def test_patch_me_ignores_fields_that_are_not_self_service(auth_client, user):
     response = auth_client.patch(ME, {"role": "admin", "is_verified": True, "email": "x@evil.test"}, format="json")
 
     assert response.status_code == 200
+    assert response.json()["role"] == "user"
     user.refresh_from_db()
-    assert user.role == "user"
+    assert user.is_staff is False
     assert user.is_verified is False
     assert user.email != "x@evil.test"
 

@@ -8,8 +8,10 @@ from django.urls import path, reverse
 
 from accounts.models import User
 from config import urls as project_urls
+from organizations.roles import Role
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import enrolled_user, session_login, totp_code
+from tests.organizations.factories import MembershipFactory, OrganizationFactory
 
 
 def _fail(request: HttpRequest) -> HttpResponse:
@@ -224,3 +226,23 @@ def test_a_failing_api_call_answers_in_the_api_error_shape(url):
         "status_code": 500,
         "error_code": "INTERNAL_ERROR",
     }
+
+
+@pytest.mark.django_db
+def test_home_shows_the_persons_role_in_the_current_organization(client):
+    membership = MembershipFactory(organization=OrganizationFactory(name="Acme"), role=Role.ADMIN)
+    session_login(client, membership.user)
+
+    response = client.get(reverse("home"))
+
+    assert "Role in Acme <strong>Admin</strong>" in response.text
+
+
+@pytest.mark.django_db
+def test_home_shows_no_role_to_someone_in_no_organization(client):
+    session_login(client, UserFactory())
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    assert "Role in" not in response.text
