@@ -135,7 +135,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"pool_class": "config.cache.SharedConnectionPool"},
+        }
+    }
     # No read timeout: channels-redis blocks on Redis for up to 5 s at a time, which redis-py 8's
     # default socket timeout would turn into dropped idle WebSockets.
     CHANNEL_LAYERS = {
