@@ -1,9 +1,11 @@
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,21 +15,52 @@ from config.api.exceptions import PayloadTooLarge, error_body
 _request_id: ContextVar[str] = ContextVar("request_id", default="-")
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
+GetResponse = Callable[[HttpRequest], HttpResponse] | Callable[[HttpRequest], Awaitable[HttpResponse]]
 
-class RequestIdMiddleware:
+
+class HybridMiddleware:
+    """Bastion's middleware runs in the mode of the handler below it, sync or async.
+
+    Under ASGI a sync-only middleware makes Django carry each request from the event loop to a
+    thread and back around it; a subclass answers in either mode (`__call__` returns a coroutine
+    when `async_mode` is set) and leaves a thread to the code that needs one.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+
+@contextmanager
+def _request_tagged(request: HttpRequest) -> Iterator[None]:
+    given = request.headers.get("X-Request-ID", "")
+    request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+    token = _request_id.set(request.request_id)
+    try:
+        yield
+    finally:
+        _request_id.reset(token)
+
+
+class RequestIdMiddleware(HybridMiddleware):
     """Tag each request with an id (kept from `X-Request-ID` when sane) for logs and error reports."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
-        token = _request_id.set(request.request_id)
-        try:
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
+        with _request_tagged(request):
             response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        with _request_tagged(request):
+            response = await self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 
@@ -38,25 +71,34 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-class ApiBodyLimitMiddleware:
+class ApiBodyLimitMiddleware(HybridMiddleware):
     """Refuse API bodies over `API_MAX_BODY_BYTES` with 413 before any view or parser reads them."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
+        return _body_refusal(request) or self.get_response(request)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith("/api/") or request.path.startswith("/v1/"):
-            try:
-                declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                declared = 0
-            try:
-                # Reading the body enforces the limit for bodies sent without a length as well.
-                too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
-            except RequestDataTooBig:
-                too_big = True
-            if too_big:
-                error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
-                body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
-                return JsonResponse(body, status=413)
-        return self.get_response(request)
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        # Under ASGI, Django has read the whole body into memory (or a spooled file) before any
+        # middleware runs, so the check reads no socket from the event loop.
+        return _body_refusal(request) or await self.get_response(request)
+
+
+def _body_refusal(request: HttpRequest) -> JsonResponse | None:
+    if not (request.path.startswith("/api/") or request.path.startswith("/v1/")):
+        return None
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    try:
+        # Reading the body enforces the limit for bodies sent without a length as well.
+        too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
+    except RequestDataTooBig:
+        too_big = True
+    if not too_big:
+        return None
+    error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
+    body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
+    return JsonResponse(body, status=413)
