@@ -14,7 +14,7 @@ from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import InsufficientPermissions
 from config.encryption import secret_digest
-from organizations.access import actor_role, organization_action_require
+from organizations.access import actor_role, memberships_forget, organization_action_require
 from organizations.exceptions import AlreadyMember, InvitationInvalid
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Action, Role
@@ -89,6 +89,7 @@ def invitation_accept(*, user: User, token: str, request: "HttpRequest | None" =
     if Membership.objects.filter(organization=invitation.organization, user=user).exists():
         raise AlreadyMember()
     membership = Membership.objects.create(organization=invitation.organization, user=user, role=invitation.role)
+    memberships_forget()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_event_record(

@@ -7,7 +7,7 @@ from django.db import transaction
 from accounts.models import AuditEvent
 from accounts.services.audit import audit_event_record
 from config.api.exceptions import InsufficientPermissions, ResourceNotFound
-from organizations.access import actor_role, organization_action_require
+from organizations.access import actor_role, memberships_forget, organization_action_require
 from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
@@ -25,6 +25,7 @@ def _membership_lock(membership: Membership) -> Membership:
     # each other or leaving at once are answered in turn, each reading roles the other has committed.
     # NO KEY: rows that merely reference the organization (projects, keys) can still be written meanwhile.
     Organization.objects.select_for_update(no_key=True).filter(pk=membership.organization_id).first()
+    memberships_forget()  # the actor's role too is read again, from the settled rows
     try:
         return Membership.objects.select_related("organization", "user").get(pk=membership.pk)
     except Membership.DoesNotExist:
@@ -50,6 +51,7 @@ def membership_role_change(
     _owner_rules_check(actor=actor, membership=membership, new_role=role)
     previous, membership.role = membership.role, role
     membership.save(update_fields=["role"])
+    memberships_forget()
     audit_event_record(
         action=AuditEvent.Action.MEMBER_ROLE_CHANGED,
         user=actor,
@@ -90,4 +92,5 @@ def membership_remove(
         data={"member": str(membership.user_id), "role": membership.role},
     )
     membership.delete()
+    memberships_forget()
     return revoked

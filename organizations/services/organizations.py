@@ -5,7 +5,7 @@ from django.db import transaction
 from accounts.models import AuditEvent, User
 from accounts.services.audit import audit_event_record
 from config.api.validation import model_save
-from organizations.access import organization_action_require
+from organizations.access import memberships_forget, organization_action_require
 from organizations.exceptions import ConfirmationMismatch
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
@@ -24,6 +24,7 @@ def organization_create(*, created_by: User, request: "HttpRequest | None" = Non
     organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
     model_save(organization, conflict=SLUG_TAKEN)
     Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
+    memberships_forget()
     organization.member_count = 1
     audit_event_record(
         action=AuditEvent.Action.ORGANIZATION_CREATED, user=created_by, organization=organization, request=request
@@ -66,3 +67,4 @@ def organization_delete(
         data={"organization_id": str(organization.pk), "slug": organization.slug},
     )
     organization.delete()
+    memberships_forget()
