@@ -8,6 +8,8 @@ from rest_framework.response import Response
 
 from config.api.exceptions import ValidationFailed
 
+LARGEST_OFFSET = 2**63 - 1
+
 
 class SkipLimitPagination(LimitOffsetPagination):
     """PRODUCT.md's list shape: `{items, total, skip, limit}` driven by `?skip=&limit=`.
@@ -46,8 +48,9 @@ class SkipLimitPagination(LimitOffsetPagination):
         self.request = request
         self.limit = self.get_limit(request)
         self.offset = self.get_offset(request)
-        if queryset.query.distinct:
-            # A window function counts the rows before DISTINCT removes any: count them apart.
+        if queryset.query.distinct or self.offset + self.limit > LARGEST_OFFSET:
+            # A window function counts the rows before DISTINCT removes any, and the databases take
+            # no OFFSET past 64 bits: both are counted apart, and a skip past the end reads no page.
             return super().paginate_queryset(queryset, request, view)
         # The page and the list's size in one query rather than two: each row carries the total.
         page = list(queryset.annotate(_list_total=Window(Count("*")))[self.offset : self.offset + self.limit])

@@ -72,6 +72,15 @@ def test_a_page_past_the_end_is_empty_and_still_tells_the_total():
 
 
 @pytest.mark.django_db
+def test_a_skip_beyond_what_a_database_can_offset_is_an_empty_page():
+    UserFactory.create_batch(2)
+
+    page = _page("?skip=12589251814440038400")
+
+    assert (page["items"], page["total"]) == ([], 2)
+
+
+@pytest.mark.django_db
 def test_a_distinct_list_counts_each_row_once():
     user = UserFactory(username="twice")
     MembershipFactory.create_batch(2, user=user)  # two joined rows before DISTINCT
