@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.asgi import get_asgi_application
+from django.core.management import call_command
 from django.test import override_settings
 
 from config.static import StaticFilesASGI
@@ -62,3 +64,20 @@ def test_a_static_file_asked_for_over_plain_http_is_redirected_to_https():
     assert response.status_code == 301
     assert response.headers["location"] == "https://testserver/static/css/bastion.css"
     assert response.body == b""
+
+
+def test_collected_files_are_served_by_their_hashed_names_compressed_and_cached_for_good(tmp_path, settings):
+    # What production serves: `collectstatic` into STATIC_ROOT with the manifest storage.
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {"BACKEND": "servestatic.storage.CompressedManifestStaticFilesStorage"}
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    hashed = staticfiles_storage.stored_name("css/bastion.css")
+
+    response = asgi_get(_application(), f"/static/{hashed}")
+
+    assert hashed != "css/bastion.css"
+    assert (response.status_code, response.body) == (200, STYLESHEET.read_bytes())
+    assert response.headers["cache-control"] == "max-age=315360000, public, immutable"
+    assert response.headers["x-content-type-options"] == "nosniff"
