@@ -19,6 +19,10 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
 
+$(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirements/bench.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	touch $(VENV)/.base-installed $(VENV)/.dev-installed $@
+
 static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
 	bash scripts/vendor-assets.sh
 	touch $@
@@ -47,7 +51,8 @@ test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.dev-installed vendor lint
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.dev-installed vendor
+# BENCH_ROUNDS=<n> repeats the throughput pair (median reported); BENCH_PROFILE=<folder> adds py-spy profiles.
+bench: $(VENV)/.bench-installed vendor
 	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -o addopts=""
 
 clean:

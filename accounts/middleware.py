@@ -1,14 +1,16 @@
 """No browser session counts as signed in until a second factor has been proven in it."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from accounts.views.mfa import MFA_VERIFIED, mfa_step_redirect
+from config.api.middleware import HybridMiddleware
 from config.api.paths import API_PATH_PREFIXES
 
 # Paths that never carry a dashboard session or must stay reachable without one. The API
@@ -20,7 +22,7 @@ EXEMPT_PREFIXES = (*API_PATH_PREFIXES, "/health", "/docs", "/redoc", "/openapi.j
 ALLAUTH_SIGN_IN = re.compile(r"^/accounts/(?:[\w.-]+/)*login/(?:callback/)?$")
 
 
-class MFASessionGateMiddleware:
+class MFASessionGateMiddleware(HybridMiddleware):
     """Send a session signed in without a proven second factor to the MFA step.
 
     Our own pages set `mfa_verified` when they sign a browser in; a session that lacks it was started
@@ -29,18 +31,25 @@ class MFASessionGateMiddleware:
     account without a factor), after which it returns to the page it asked for.
     """
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
         # The path first: exempt requests (health checks, the API) never load the session or the user.
-        if (
-            not self._exempt(request.path_info)
-            and request.user.is_authenticated
-            and request.session.get(MFA_VERIFIED) is not True
-        ):
-            return self._second_step(request)
-        return self.get_response(request)
+        if self._exempt(request.path_info):
+            return self.get_response(request)
+        return self._gate(request) or self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        if self._exempt(request.path_info):
+            return await self.get_response(request)
+        # A page's session and user come from the database: read in a thread, not on the event loop.
+        return await sync_to_async(self._gate)(request) or await self.get_response(request)
+
+    @classmethod
+    def _gate(cls, request: HttpRequest) -> HttpResponse | None:
+        if request.user.is_authenticated and request.session.get(MFA_VERIFIED) is not True:
+            return cls._second_step(request)
+        return None
 
     @staticmethod
     def _exempt(path: str) -> bool:

@@ -1,4 +1,4 @@
-"""One ASGI application for HTTP (Django, static files included) and WebSockets (Channels)."""
+"""One ASGI application for HTTP (static files in front of Django) and WebSockets (Channels)."""
 
 import os
 
@@ -13,10 +13,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from accounts.websocket import BrowserOriginValidator, TokenAuthMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
+from config.static import StaticFilesASGI  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": StaticFilesASGI(django_asgi_app),
         "websocket": BrowserOriginValidator(TokenAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )

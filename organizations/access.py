@@ -5,7 +5,11 @@ asked here and nowhere else, for one organization (`actor_can`) or for a list ac
 (`organizations_allowing`), so a list never shows what the detail would refuse.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
+from uuid import UUID
 
 from django.db.models import QuerySet
 
@@ -14,13 +18,47 @@ from organizations.models import Membership, Organization
 from organizations.roles import Action, role_allows, roles_allowed, scopes_allow
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from organizations.models import Actor
+
+
+# Each person's roles by organization id, read once per request (MembershipsOncePerRequestMiddleware);
+# None outside a request, where every check reads the database.
+_remembered: ContextVar[dict[UUID, dict[UUID, str]] | None] = ContextVar("remembered_memberships", default=None)
+
+
+@contextmanager
+def memberships_remembered() -> Iterator[None]:
+    """Within the block, a person's memberships are read once: the page, its navigation and the service agree."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def memberships_forget() -> None:
+    """After a membership changes, or once its rows are locked, the next check reads the database again."""
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def actor_roles(*, actor: "User") -> dict[UUID, str]:
+    """A person's role in each of their organizations, by organization id."""
+    remembered = _remembered.get()
+    if remembered is not None and actor.pk in remembered:
+        return remembered[actor.pk]
+    roles = dict(Membership.objects.filter(user=actor).values_list("organization_id", "role"))
+    if remembered is not None:
+        remembered[actor.pk] = roles
+    return roles
 
 
 def actor_role(*, actor: "Actor", organization: Organization) -> str | None:
     if getattr(actor, "is_api_key", False):
         return None
-    return Membership.objects.filter(organization=organization, user=actor).values_list("role", flat=True).first()
+    return actor_roles(actor=actor).get(organization.pk)
 
 
 def actor_can(*, actor: "Actor", organization: Organization, action: Action) -> bool:

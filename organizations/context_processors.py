@@ -15,7 +15,8 @@ def _signed_in(request: HttpRequest) -> bool:
     return bool(user and user.is_authenticated)
 
 
-def _organizations_of(request: HttpRequest) -> list[Organization]:
+def organizations_of(request: HttpRequest) -> list[Organization]:
+    """The signed-in person's organizations, with member counts, read once per request."""
     # Cached on the request: the page and the navigation both ask, and the list costs one query. Ordered
     # here because Django leaves Meta.ordering out of a GROUP BY query (the member count).
     if not hasattr(request, "_organizations_of_user"):
@@ -31,7 +32,7 @@ def current_organization_get(request: HttpRequest) -> Organization | None:
     """
     if not _signed_in(request):
         return None
-    organizations = _organizations_of(request)
+    organizations = organizations_of(request)
     chosen = str(request.session.get(SESSION_KEY, ""))
     return next((o for o in organizations if str(o.pk) == chosen), organizations[0] if organizations else None)
 
@@ -49,7 +50,7 @@ def current_organization(request: HttpRequest) -> dict[str, object]:
         return {}
     organization = current_organization_get(request)
     return {
-        "user_organizations": _organizations_of(request),
+        "user_organizations": organizations_of(request),
         "current_organization": organization,
         # A callable, so that only a page that shows the role pays its query.
         "current_role": lambda: actor_role(actor=request.user, organization=organization) if organization else None,

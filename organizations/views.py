@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from core.exceptions import BastionError, ResourceNotFound
 from core.pages import form_errors_add
 from organizations import selectors
-from organizations.access import actor_role
-from organizations.context_processors import current_organization_set
+from organizations.access import actor_role, actor_roles
+from organizations.context_processors import current_organization_set, organizations_of
 from organizations.forms import (
     ApiKeyForm,
     ApiKeyRevokeForm,
@@ -71,7 +71,11 @@ class OrganizationAccess:
 
 def organization_access(request: HttpRequest, organization_id: UUID, action: Action | None) -> OrganizationAccess:
     """The organization for a page that needs `action`: 404 for outsiders, then 403 for a role without it."""
-    organization = found(selectors.organization_get, actor=request.user, organization_id=organization_id)
+    # Taken from the list the navigation shows (organization_list, as organization_get reads it), so a
+    # page reads its organization and the switcher's once between them.
+    organization = next((o for o in organizations_of(request) if o.pk == organization_id), None)
+    if organization is None:
+        raise Http404("Organization not found.")
     access = OrganizationAccess(
         organization=organization, role=actor_role(actor=request.user, organization=organization) or ""
     )
@@ -114,11 +118,8 @@ def organization_list_page(request: HttpRequest) -> HttpResponse:
             current_organization_set(request, organization)
             messages.success(request, f"{organization.name} is ready. Invite the people you work with.")
             return redirect("member-list-page", organization.pk)
-    roles = dict(Membership.objects.filter(user=request.user).values_list("organization_id", "role"))
-    rows = [
-        (organization, Role(roles[organization.pk]))
-        for organization in selectors.organization_list(actor=request.user).order_by("name", "pk")
-    ]
+    roles = actor_roles(actor=request.user)
+    rows = [(organization, Role(roles[organization.pk])) for organization in organizations_of(request)]
     return render(
         request,
         "organizations/organization_list.html",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Copy Bastion's front-end assets from the npm registry (pinned in package-lock.json) into
-# static/vendor/, where WhiteNoise serves them. Nothing is loaded from a CDN at run time.
+# static/vendor/, where ServeStatic serves them. Nothing is loaded from a CDN at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,8 @@ copy redoc/bundles/redoc.standalone.js redoc/bundles/redoc.standalone.js
 # ReDoc's sidebar shows a logo from its vendor's CDN, which the CSP (rightly) blocks; show ours.
 sed -i 's#https://cdn.redoc.ly/redoc/logo-mini.svg#/static/img/bastion-mark.svg#g' \
   static/vendor/redoc/bundles/redoc.standalone.js
+# Its source map is not vendored: without this line collectstatic's manifest refuses the bundle.
+sed -i '/^\/\/# sourceMappingURL=/d' static/vendor/redoc/bundles/redoc.standalone.js
 if grep -q 'https://cdn\.' static/vendor/redoc/bundles/redoc.standalone.js; then
   echo "redoc.standalone.js still references a CDN" >&2
   exit 1

@@ -1,32 +1,64 @@
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.api.exceptions import error_body
 from config.api.paths import API_PATH_PREFIXES
-from core.context import client_as, client_from_request, current_client
+from core.context import Client, client_as, client_from_request, current_client
 from core.exceptions import PayloadTooLarge
 
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
+GetResponse = Callable[[HttpRequest], HttpResponse] | Callable[[HttpRequest], Awaitable[HttpResponse]]
 
-class ClientContextMiddleware:
+
+class HybridMiddleware:
+    """Bastion's middleware runs in the mode of the handler below it, sync or async.
+
+    Under ASGI a sync-only middleware makes Django carry each request from the event loop to a
+    thread and back around it; a subclass answers in either mode (`__call__` returns a coroutine
+    when `async_mode` is set) and leaves a thread to the code that needs one.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+
+def _tagged_client(request: HttpRequest) -> AbstractContextManager[Client]:
+    given = request.headers.get("X-Request-ID", "")
+    request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+    return client_as(client_from_request(request, request_id=request.request_id))
+
+
+class ClientContextMiddleware(HybridMiddleware):
     """Tag each request with an id (kept from `X-Request-ID` when sane) for logs and error reports, and
     set the client context (`core.context`) that services read instead of the request."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        given = request.headers.get("X-Request-ID", "")
-        request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
-        with client_as(client_from_request(request, request_id=request.request_id)):
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
+        with _tagged_client(request):
             response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        # A sync view below runs in a thread with a copy of this context, so it sees the client too.
+        with _tagged_client(request):
+            response = await self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
 
@@ -37,25 +69,34 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
-class ApiBodyLimitMiddleware:
+class ApiBodyLimitMiddleware(HybridMiddleware):
     """Refuse API bodies over `API_MAX_BODY_BYTES` with 413 before any view or parser reads them."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
+        return _body_refusal(request) or self.get_response(request)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(API_PATH_PREFIXES):
-            try:
-                declared = int(request.META.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                declared = 0
-            try:
-                # Reading the body enforces the limit for bodies sent without a length as well.
-                too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
-            except RequestDataTooBig:
-                too_big = True
-            if too_big:
-                error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
-                body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
-                return JsonResponse(body, status=413)
-        return self.get_response(request)
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        # Under ASGI, Django has read the whole body into memory (or a spooled file) before any
+        # middleware runs, so the check reads no socket from the event loop.
+        return _body_refusal(request) or await self.get_response(request)
+
+
+def _body_refusal(request: HttpRequest) -> JsonResponse | None:
+    if not request.path.startswith(API_PATH_PREFIXES):
+        return None
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    try:
+        # Reading the body enforces the limit for bodies sent without a length as well.
+        too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
+    except RequestDataTooBig:
+        too_big = True
+    if not too_big:
+        return None
+    error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
+    body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
+    return JsonResponse(body, status=413)

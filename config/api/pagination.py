@@ -1,11 +1,14 @@
 from collections import OrderedDict
 from typing import Any
 
+from django.db.models import Count, QuerySet, Window
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.exceptions import ValidationFailed
+
+LARGEST_OFFSET = 2**63 - 1
 
 
 class SkipLimitPagination(LimitOffsetPagination):
@@ -40,6 +43,23 @@ class SkipLimitPagination(LimitOffsetPagination):
 
     def get_offset(self, request: Request) -> int:
         return self._bounded(request, self.offset_query_param, default=0, minimum=0, maximum=None)
+
+    def paginate_queryset(self, queryset: QuerySet, request: Request, view: Any = None) -> list[Any]:
+        self.request = request
+        self.limit = self.get_limit(request)
+        self.offset = self.get_offset(request)
+        if queryset.query.distinct or self.offset + self.limit > LARGEST_OFFSET:
+            # A window function counts the rows before DISTINCT removes any, and the databases take
+            # no OFFSET past 64 bits: both are counted apart, and a skip past the end reads no page.
+            return super().paginate_queryset(queryset, request, view)
+        # The page and the list's size in one query rather than two: each row carries the total.
+        page = list(queryset.annotate(_list_total=Window(Count("*")))[self.offset : self.offset + self.limit])
+        if page:
+            self.count = page[0]._list_total
+        else:
+            # Past the end no row carries it; an empty list needs no second query.
+            self.count = queryset.count() if self.offset else 0
+        return page
 
     def get_paginated_response(self, data: list[Any]) -> Response:
         return Response(OrderedDict(items=data, total=self.count, skip=self.offset, limit=self.limit))

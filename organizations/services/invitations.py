@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.encryption import secret_digest
 from core.exceptions import InsufficientPermissions
-from organizations.access import actor_role, organization_action_require
+from organizations.access import actor_role, memberships_forget, organization_action_require
 from organizations.exceptions import AlreadyMember, InvitationInvalid
 from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Action, roles_assignable
@@ -86,6 +86,7 @@ def invitation_accept(*, user: User, token: str) -> Membership:
     if Membership.objects.filter(organization=invitation.organization, user=user).exists():
         raise AlreadyMember()
     membership = Membership.objects.create(organization=invitation.organization, user=user, role=invitation.role)
+    memberships_forget()
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_event_record(

@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.exceptions import InsufficientPermissions
 from core.selectors import get_visible
-from organizations.access import actor_role, organization_action_require
+from organizations.access import actor_role, memberships_forget, organization_action_require
 from organizations.exceptions import LastOwnerError
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role, roles_assignable
@@ -24,6 +24,7 @@ def _membership_lock(membership: Membership) -> Membership:
     # each other or leaving at once are answered in turn, each reading roles the other has committed.
     # NO KEY: rows that merely reference the organization (projects, keys) can still be written meanwhile.
     Organization.objects.select_for_update(no_key=True).filter(pk=membership.organization_id).first()
+    memberships_forget()  # the actor's role too is read again, from the settled rows
     return get_visible(Membership.objects.select_related("organization", "user"), what="Member", pk=membership.pk)
 
 
@@ -44,6 +45,7 @@ def membership_role_change(*, actor: "Actor", membership: Membership, role: str)
     _owner_rules_check(actor=actor, membership=membership, new_role=role)
     previous, membership.role = membership.role, role
     membership.save(update_fields=["role"])
+    memberships_forget()
     audit_event_record(
         action=AuditEvent.Action.MEMBER_ROLE_CHANGED,
         user=actor,
@@ -84,4 +86,5 @@ def membership_remove(*, actor: "Actor", membership: Membership, revoke_api_keys
         data={"member": str(membership.user_id), "role": membership.role},
     )
     membership.delete()
+    memberships_forget()
     return revoked

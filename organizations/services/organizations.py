@@ -6,7 +6,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.validation import model_save, model_update
-from organizations.access import organization_action_require
+from organizations.access import memberships_forget, organization_action_require
 from organizations.exceptions import ConfirmationMismatch
 from organizations.models import Membership, Organization
 from organizations.roles import Action, Role
@@ -23,6 +23,7 @@ def organization_create(*, created_by: User, **fields: Any) -> Organization:
     organization = Organization(**{name: fields[name] for name in EDITABLE_FIELDS if name in fields})
     model_save(organization, conflict=SLUG_TAKEN)
     Membership.objects.create(organization=organization, user=created_by, role=Role.OWNER)
+    memberships_forget()
     organization.member_count = 1
     audit_event_record(action=AuditEvent.Action.ORGANIZATION_CREATED, user=created_by, organization=organization)
     return organization
@@ -54,3 +55,4 @@ def organization_delete(*, actor: "Actor", organization: Organization, confirm: 
         data={"organization_id": str(organization.pk), "slug": organization.slug},
     )
     organization.delete()
+    memberships_forget()

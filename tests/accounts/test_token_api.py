@@ -12,6 +12,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
+from accounts.tokens import AccessToken
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mfa import api_login, enrolled_user
 
@@ -160,6 +161,16 @@ def test_logout_with_only_the_access_token_ends_that_login_everywhere(api_client
 
     assert _bearer(later["access_token"]).get(ME).status_code == 401
     assert api_client.post(REFRESH, {"refresh_token": later["refresh_token"]}, format="json").status_code == 401
+
+
+@pytest.mark.django_db
+def test_an_access_token_revoked_by_its_own_id_alone_is_refused(tokens):
+    AccessToken(tokens.access_token).blacklist()  # as a password change does: its login is not marked
+
+    response = _bearer(tokens.access_token).get(ME)
+
+    assert response.status_code == 401
+    assert response.json()["error_code"] == "INVALID_TOKEN"
 
 
 @pytest.mark.django_db

@@ -1,12 +1,18 @@
-"""Benchmarks: a real uvicorn process on loopback, measured from this process; figures go to docs/PERFORMANCE.md."""
+"""Benchmarks: a real uvicorn process on loopback, measured from this process; figures go to docs/PERFORMANCE.md.
+
+With BENCH_PROFILE=<folder>, py-spy (requirements/bench.txt) records the server while the list is
+under load, as collapsed stacks of the thread holding the GIL: <folder>/<name>.txt.
+"""
 
 import os
 import platform
 import secrets
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +20,9 @@ import requests
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
+PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
+# The run's figures replace what lies between these lines; the notes around them are kept.
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
 RESULTS: dict[str, list[tuple[str, str, str]]] = {}
 
 
@@ -22,7 +31,7 @@ def record(section: str, metric: str, value: str, target: str = "") -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen]]:
     port = 8765
     database = tmp_path_factory.mktemp("bench") / "bench.sqlite3"
     env = {
@@ -60,28 +69,55 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             except requests.ConnectionError:
                 time.sleep(0.1)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         process.wait(timeout=15)
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not RESULTS:
+@pytest.fixture(scope="session")
+def server(server_process: tuple[str, subprocess.Popen]) -> str:
+    return server_process[0]
+
+
+@contextmanager
+def profiled(process: subprocess.Popen, name: str, seconds: float) -> Iterator[None]:
+    """Record `process` with py-spy for `seconds` while the block runs, when BENCH_PROFILE names a folder."""
+    folder = os.environ.get("BENCH_PROFILE")
+    if not folder:
+        yield
         return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    py_spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
+    # --gil: only the thread holding the GIL, i.e. where the server's Python time goes.
+    command = [py_spy, "record", "--pid", str(process.pid), "--duration", str(int(seconds)), "--rate", "100"]
+    command += ["--gil", "--nonblocking", "--format", "raw", "--output", str(Path(folder) / f"{name}.txt")]
+    recorder = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
+
+
+def _figures() -> list[str]:
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     lines = [
-        "# Performance",
-        "",
-        "Figures from `make bench` (`tests/bench/`): one real uvicorn process serving Bastion with the",
-        "production settings (Argon2 hashing, every middleware), measured over loopback from the test process",
-        "(a Python client sharing the same 2 cores, so throughput figures are lower bounds).",
+        START,
         f"Last run: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}.",
         "",
     ]
     for section, rows in RESULTS.items():
-        lines += [f"## {section}", "", "| metric | measured | target |", "|---|---|---|"]
+        lines += [f"### {section}", "", "| metric | measured | target |", "|---|---|---|"]
         lines += [f"| {metric} | {value} | {target} |" for metric, value, target in rows]
         lines.append("")
-    (ROOT / "docs" / "PERFORMANCE.md").write_text("\n".join(lines))
+    return [*lines, END]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not RESULTS:
+        return
+    text = PERFORMANCE.read_text()
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    PERFORMANCE.write_text(before + "\n".join(_figures()) + after)

@@ -1,6 +1,7 @@
 """Latency and throughput of the HTTP API (PRODUCT.md "Performance targets")."""
 
 import base64
+import os
 import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -8,9 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 from django_otp.oath import TOTP
 
-from tests.bench.conftest import record
+from tests.bench.conftest import profiled, record
 
 PASSWORD = "Bench-Password-2026!"
+# The machine is shared: the pair is measured this many times, alternating, and the medians reported.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = 5.0
 
 
 def _latencies(call, count: int) -> list[float]:
@@ -26,7 +30,7 @@ def _percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1]
 
 
-def _throughput(url: str, headers: dict[str, str], seconds: float = 5.0, workers: int = 8) -> float:
+def _throughput(url: str, headers: dict[str, str], seconds: float = SECONDS, workers: int = 8) -> float:
     deadline = time.perf_counter() + seconds
 
     def worker() -> int:
@@ -80,12 +84,19 @@ def test_login_latency(server):
     record("Sign-in", "POST /auth/login (password step, Argon2), median of 5", median, "< 300 ms")
 
 
-def test_authenticated_list_throughput_against_bare_django(server):
+def test_authenticated_list_throughput_against_bare_django(server, server_process):
     with requests.Session() as session:
         access, _ = _signed_in(server, session)
-    bare = _throughput(f"{server}/bench/bare", {})
-    listed = _throughput(f"{server}/api/v1/auth/security-events", {"Authorization": f"Bearer {access}"})
+    bearer = {"Authorization": f"Bearer {access}"}
+    rounds = []
+    for turn in range(ROUNDS):
+        bare = _throughput(f"{server}/bench/bare", {})
+        with profiled(server_process[1], f"security-events-{turn + 1}", SECONDS):
+            listed = _throughput(f"{server}/api/v1/auth/security-events", bearer)
+        rounds.append((bare, listed, listed / bare))
 
-    record("Throughput", "bare Django JSON view", f"{bare:.0f} req/s", "")
-    record("Throughput", "GET /auth/security-events (JWT, paginated)", f"{listed:.0f} req/s", "")
-    record("Throughput", "ratio", f"{listed / bare:.0%}", ">= 60 %")
+    bare, listed, ratio = (statistics.median(figures) for figures in zip(*rounds, strict=True))
+    each = ", ".join(f"{r:.0%}" for _, _, r in rounds)
+    record("Throughput", f"bare Django JSON view, median of {ROUNDS}", f"{bare:.0f} req/s", "")
+    record("Throughput", f"GET /auth/security-events (JWT, paginated), median of {ROUNDS}", f"{listed:.0f} req/s", "")
+    record("Throughput", f"ratio, median of {ROUNDS} ({each})", f"{ratio:.0%}", ">= 60 %")

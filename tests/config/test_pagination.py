@@ -6,6 +6,7 @@ from accounts.models import User
 from config.api.pagination import SkipLimitPagination
 from core.exceptions import ValidationFailed
 from tests.accounts.factories import UserFactory
+from tests.organizations.factories import MembershipFactory
 
 
 def _page(query: str) -> dict:
@@ -59,3 +60,33 @@ def test_a_list_endpoint_answers_422_naming_the_bad_parameter(auth_client):
     assert response.status_code == 422
     assert response.json()["error_code"] == "VALIDATION_ERROR"
     assert list(response.json()["errors"]) == ["limit"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_end_is_empty_and_still_tells_the_total():
+    UserFactory.create_batch(3)
+
+    page = _page("?skip=10")
+
+    assert (page["items"], page["total"], page["skip"]) == ([], 3, 10)
+
+
+@pytest.mark.django_db
+def test_a_skip_beyond_what_a_database_can_offset_is_an_empty_page():
+    UserFactory.create_batch(2)
+
+    page = _page("?skip=12589251814440038400")
+
+    assert (page["items"], page["total"]) == ([], 2)
+
+
+@pytest.mark.django_db
+def test_a_distinct_list_counts_each_row_once():
+    user = UserFactory(username="twice")
+    MembershipFactory.create_batch(2, user=user)  # two joined rows before DISTINCT
+    paginator = SkipLimitPagination()
+    request = Request(APIRequestFactory().get("/api/v1/things"))
+
+    items = paginator.paginate_queryset(User.objects.filter(memberships__isnull=False).distinct(), request)
+
+    assert ([item.username for item in items], paginator.count) == (["twice"], 1)
