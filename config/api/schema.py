@@ -65,6 +65,12 @@ class BastionAutoSchema(AutoSchema):
             statuses.add(403)
         if "{" in self.path:
             statuses.add(404)
+        # A tenant view that reads its organization's id from the body or query string: another
+        # tenant's id is a 404 and a malformed one a 422 (organizations/api/base.py), for every such route.
+        source_for = getattr(self.view, "source_for", None)
+        source = source_for(self.method) if source_for else None
+        if source is not None and source.where in ("body", "query"):
+            statuses |= {404, 422}
         if self.method == "GET" and self._is_list_view() and self._get_paginator() is not None:
             statuses.add(422)  # skip or limit out of range (config/api/pagination.py)
         if self.view.get_throttles():
@@ -77,8 +83,16 @@ class BastionAutoSchema(AutoSchema):
         generic = _ERRORS[status][1]
         return [*generic, *sorted(domain - set(generic))]
 
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        # drf-spectacular does not pass the direction down to the field validators.
+        self._direction = direction
+        return super()._map_basic_serializer(serializer, direction)
+
     def _insert_field_validators(self, field: Any, schema: dict[str, Any]) -> None:
         super()._insert_field_validators(field, schema)
+        # What the server accepts, not what it answers: an error may quote the client's bad input.
+        if getattr(self, "_direction", "request") != "request":
+            return
         if not isinstance(field, serializers.CharField) or field.read_only or schema.get("type") != "string":
             return
         if not {"pattern", "format", "enum"} & schema.keys():
