@@ -22,8 +22,6 @@ TAGS = ["api-keys"]
 
 class ApiKeyListCreateView(TenantAPIView, generics.ListAPIView):
     domain_errors = {"POST": (ExpiryInPast,)}
-    # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
-    extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.API_KEYS_MANAGE, "POST": Action.API_KEYS_MANAGE}
     organization_from = {"GET": in_query("org_id"), "POST": in_body("organization_id")}
     serializer_class = ApiKeyOutputSerializer

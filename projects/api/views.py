@@ -55,8 +55,6 @@ class ProjectOutputSerializer(serializers.ModelSerializer):
 
 class ProjectListCreateView(TenantAPIView, generics.ListAPIView):
     domain_errors = {"POST": (AlreadyExists,)}
-    # The organization named in the body may not be yours (404); a malformed ?org_id= is a 422.
-    extra_error_statuses = (404, 422)
     required_actions = {"GET": Action.PROJECTS_VIEW, "POST": Action.PROJECTS_MANAGE}
     organization_from = {"GET": in_query("org_id"), "POST": in_body("organization_id")}
     serializer_class = ProjectOutputSerializer
