@@ -33,6 +33,13 @@ class Confidence(StrEnum):
     MEDIUM = "medium"
     LOW = "low"
 
+    @property
+    def rank(self) -> int:
+        return _CONFIDENCE_RANK[self]
+
+
+_CONFIDENCE_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
 
 class Category(StrEnum):
     """What kind of problem a finding is (the API's `finding_type`)."""

@@ -1,0 +1,87 @@
+"""The secret scanner: prefilter once over the bytes, then full regexes where it hit."""
+
+import bisect
+from collections.abc import Sequence
+
+from scans.engine.findings import Category, Finding, fingerprint, masked_line
+from scans.engine.secrets.matcher import best_prefilter
+from scans.engine.secrets.rules import Candidate, Rule, load_rules
+
+
+class SecretScanner:
+    def __init__(self, rules: Sequence[Rule] | None = None, *, engine: str = "auto") -> None:
+        self.rules = list(load_rules() if rules is None else rules)
+        self._prefilter = best_prefilter(self.rules, engine=engine)
+
+    @property
+    def engine(self) -> str:
+        return self._prefilter.name
+
+    def scan(self, path: str, text: str) -> list[Finding]:
+        return self.scan_bytes(path, text.encode("utf-8", "surrogatepass"), text=text)
+
+    def scan_bytes(self, path: str, data: bytes, *, text: str | None = None) -> list[Finding]:
+        """Findings in one file's bytes; most files end after the prefilter, without being decoded."""
+        hits = self._prefilter.candidates(data)
+        if not hits:
+            return []
+        if text is None:
+            text = data.decode("utf-8", "replace")
+        lowered = text.lower()
+        best: dict[tuple[int, int], tuple[Rule, Candidate]] = {}
+        for index in sorted(hits):
+            rule = self.rules[index]
+            if not any(keyword in lowered for keyword in rule.keywords):
+                continue
+            for candidate in rule.secrets_in(text):
+                span = candidate.match.span(1)
+                kept = best.get(span)
+                if kept is None or _preferred(rule, candidate, *kept):
+                    best[span] = (rule, candidate)
+        lines = _LineIndex(text)
+        return [
+            _finding(rule, candidate, path, lines)
+            for _, (rule, candidate) in sorted(best.items(), key=lambda item: item[0])
+        ]
+
+
+def _preferred(rule: Rule, candidate: Candidate, kept_rule: Rule, kept: Candidate) -> bool:
+    """Where two rules claim the same value, the surer and then the graver one names it."""
+    return (candidate.confidence.rank, rule.severity.rank) > (kept.confidence.rank, kept_rule.severity.rank)
+
+
+class _LineIndex:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0]
+        position = text.find("\n")
+        while position != -1:
+            self._starts.append(position + 1)
+            position = text.find("\n", position + 1)
+
+    def locate(self, offset: int) -> tuple[int, int, str]:
+        """1-based line and column of an offset, and that line's text."""
+        row = bisect.bisect_right(self._starts, offset) - 1
+        start = self._starts[row]
+        end = self.text.find("\n", start)
+        return row + 1, offset - start + 1, self.text[start : end if end != -1 else len(self.text)]
+
+
+def _finding(rule: Rule, candidate: Candidate, path: str, lines: _LineIndex) -> Finding:
+    line, column, text = lines.locate(candidate.match.start(1))
+    value = candidate.value
+    return Finding(
+        rule_id=rule.id,
+        category=Category.SECRET,
+        severity=rule.severity,
+        confidence=candidate.confidence,
+        title=rule.name,
+        description=rule.description,
+        remediation=rule.remediation,
+        path=path,
+        line=line,
+        column=column,
+        # A multi-line secret (a PEM block) starts on this line; masking its first line covers what is shown.
+        snippet=masked_line(text, value.split("\n", 1)[0]),
+        fingerprint=fingerprint(rule_id=rule.id, value=value, path=path),
+    )
