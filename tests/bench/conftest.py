@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,31 @@ from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
-# The run's figures replace what lies between these lines; the notes around them are kept.
-START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
-RESULTS: dict[str, list[tuple[str, str, str]]] = {}
+# Each region's figures replace what lies between its two lines; the notes around them are kept, and a
+# region no test of the run recorded into (`-k scan` leaves the HTTP one) stays as it was.
+REGIONS = {
+    "http": ("<!-- make bench: start -->", "<!-- make bench: end -->"),
+    "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
+}
+
+
+@dataclass
+class Table:
+    columns: tuple[str, ...]
+    notes: list[str] = field(default_factory=list)
+    rows: list[tuple[str, ...]] = field(default_factory=list)
+
+
+RESULTS: dict[str, dict[str, Table]] = {}
+
+
+def table(region: str, section: str, columns: tuple[str, ...]) -> Table:
+    """The run's table `section` in `region`, made on first use; rows appear in the order recorded."""
+    return RESULTS.setdefault(region, {}).setdefault(section, Table(columns))
 
 
 def record(section: str, metric: str, value: str, target: str = "") -> None:
-    RESULTS.setdefault(section, []).append((metric, value, target))
+    table("http", section, ("metric", "measured", "target")).rows.append((metric, value, target))
 
 
 @pytest.fixture(scope="session")
@@ -99,25 +118,34 @@ def profiled(process: subprocess.Popen, name: str, seconds: float) -> Iterator[N
         recorder.wait(timeout=seconds + 30)
 
 
-def _figures() -> list[str]:
+def _setting(region: str) -> str:
+    if region != "http":
+        return ""
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+    return f", {backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}"
+
+
+def _figures(region: str) -> list[str]:
+    start, end = REGIONS[region]
     lines = [
-        START,
-        f"Last run: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-        f"{backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}.",
+        start,
+        f"Last run: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"{_setting(region)}.",
         "",
     ]
-    for section, rows in RESULTS.items():
-        lines += [f"### {section}", "", "| metric | measured | target |", "|---|---|---|"]
-        lines += [f"| {metric} | {value} | {target} |" for metric, value, target in rows]
+    for section, figures in RESULTS[region].items():
+        lines += [f"### {section}", "", *figures.notes, *([""] if figures.notes else [])]
+        lines += ["| " + " | ".join(figures.columns) + " |", "|" + "---|" * len(figures.columns)]
+        lines += ["| " + " | ".join(row) + " |" for row in figures.rows]
         lines.append("")
-    return [*lines, END]
+    return [*lines, end]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if not RESULTS:
-        return
     text = PERFORMANCE.read_text()
-    before, _, rest = text.partition(START)
-    _, _, after = rest.partition(END)
-    PERFORMANCE.write_text(before + "\n".join(_figures()) + after)
+    for region in RESULTS:
+        start, end = REGIONS[region]
+        before, _, rest = text.partition(start)
+        _, _, after = rest.partition(end)
+        text = before + "\n".join(_figures(region)) + after
+    PERFORMANCE.write_text(text)

@@ -1,0 +1,119 @@
+"""Secrets, speed: one process per tool over the same large tree, alternating, medians of the rounds.
+
+The tree is the standard library and this venv's packages (text files only), with every corpus secret
+planted at a recorded file and line, so each tool's recall at scale is measured in the same runs.
+"""
+
+import os
+import shutil
+import statistics
+from collections.abc import Callable
+from pathlib import Path
+
+import kingfisher
+
+from scans.engine.secrets import SecretScanner
+from tests.bench.scanner import tools
+from tests.bench.scanner.report import area, percent, row
+from tests.bench.scanner.tree import Planted, Tree
+
+# The machine is shared: the tools are run this many times, one after the other, and medians reported.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# detect-secrets scans about 0.1 MB/s here: it gets every 50th file of the tree plus the planted ones.
+SUBSET_STEP = 50
+MB = 1e6
+
+
+def _subset(tree: Tree, target: Path) -> tuple[int, int, list[Planted]]:
+    files = sorted(path.relative_to(tree.root) for path in tree.root.rglob("*") if path.is_file())
+    chosen = {str(path) for path in files[::SUBSET_STEP]} | {planted.path for planted in tree.planted}
+    for relative in chosen:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(tree.root / relative, target / relative)
+    return len(chosen), sum((target / relative).stat().st_size for relative in chosen), tree.planted
+
+
+def _recall(planted: list[Planted], run: tools.Run) -> str:
+    return percent(sum(1 for item in planted if item.found_by(run.reported)), len(planted))
+
+
+def test_scan_secrets_speed_on_a_large_tree_against_gitleaks_kingfisher_and_detect_secrets(
+    large_tree, kingfisher_cache, tmp_path
+):
+    root = large_tree.root
+    runners: dict[str, Callable[[Path], tools.Run]] = {
+        "Bastion": tools.bastion_secrets,
+        "gitleaks": tools.gitleaks,
+        "Kingfisher --jobs 1": lambda path: tools.kingfisher_scan(path, jobs=1, cache_dir=kingfisher_cache),
+        "Kingfisher, default (--jobs 2)": lambda path: tools.kingfisher_scan(path, jobs=None, cache_dir=kingfisher_cache),
+    }
+    runners["Kingfisher --jobs 1"](root)  # compiles Kingfisher's rule cache, as any second run of it finds
+    runs: dict[str, list[tools.Run]] = {name: [] for name in runners}
+    for _ in range(ROUNDS):
+        for name, run in runners.items():
+            runs[name].append(run(root))
+
+    subset = tmp_path / "subset"
+    subset_files, subset_size, planted = _subset(large_tree, subset)
+    detect_secrets, bastion_on_subset = tools.detect_secrets(subset), tools.bastion_secrets(subset)
+
+    wall = {name: statistics.median(run.wall for run in each) for name, each in runs.items()}
+    rate = {name: large_tree.size / MB / seconds for name, seconds in wall.items()}
+    subset_rate = {"Bastion": subset_size / MB / bastion_on_subset.wall, "detect": subset_size / MB / detect_secrets.wall}
+    figures = area(
+        "Secrets, speed",
+        [*list(runners)[1:], f"detect-secrets {tools.version('detect-secrets')}"],
+        f"Input: the Python standard library and this venv's site-packages, text files "
+        f"only (no __pycache__, no file with a NUL byte in its first 8 KiB): {large_tree.files} files, "
+        f"{large_tree.size / MB:.1f} MB (MB = 10^6 bytes), with the {len(large_tree.planted)} corpus secrets planted "
+        f"in as many .py files, one each. Wall clock of one process per tool, secrets only, run one after the "
+        f"other {ROUNDS} times; the median is reported. Bastion: `SecretScanner` over every file "
+        f"(tests/bench/scanner/bastion_secrets.py), engine `{SecretScanner().engine}`. {tools.gitleaks_version()}: "
+        f"`gitleaks dir`. Kingfisher {kingfisher.__version__}: `kingfisher scan --no-validate --no-dedup`, its "
+        "compiled rule cache warm. A planted secret counts as found when the tool reports its file at one of "
+        f"its lines. detect-secrets is too slow for the whole tree: it scans a subset (every {SUBSET_STEP}th "
+        f"file plus the planted ones: {subset_files} files, {subset_size / MB:.1f} MB), and Bastion is timed "
+        "on the same subset for the ratio.",
+    )
+    names = list(runners)
+    kingfisher_one = rate["Kingfisher --jobs 1"]
+    row(
+        figures,
+        f"MB/s, whole tree, median of {ROUNDS}",
+        [f"{rate[name]:.1f}" for name in names] + ["—"],
+        ">= gitleaks', >= half of Kingfisher's (--jobs 1)",
+        rate["Bastion"] >= rate["gitleaks"] and rate["Bastion"] >= kingfisher_one / 2,
+    )
+    row(figures, "files/s, whole tree", [f"{large_tree.files / wall[name]:.0f}" for name in names] + ["—"])
+    row(
+        figures,
+        "wall s, each round",
+        [", ".join(f"{run.wall:.1f}" for run in runs[name]) for name in names] + ["—"],
+    )
+    row(
+        figures,
+        "CPU s (user + system), median",
+        [f"{statistics.median(run.cpu for run in runs[name]):.1f}" for name in names] + ["—"],
+    )
+    row(
+        figures,
+        "planted secrets found at their file and line, whole tree",
+        [_recall(planted, runs[name][0]) for name in names] + ["—"],
+    )
+    row(
+        figures,
+        "MB/s, subset (one run)",
+        [f"{subset_rate['Bastion']:.1f}", "", "", "", f"{subset_rate['detect']:.2f}"],
+        ">= 30× detect-secrets'",
+        subset_rate["Bastion"] >= 30 * subset_rate["detect"],
+    )
+    row(
+        figures,
+        "planted secrets found, subset",
+        [_recall(planted, bastion_on_subset), "", "", "", _recall(planted, detect_secrets)],
+    )
+
+    # What Bastion finds in a line alone it must find planted in a real file: scale must not lose findings.
+    scanner = SecretScanner()
+    alone = [item for item in planted if scanner.scan(item.path, item.text)]
+    assert [item.path for item in alone if not item.found_by(runs["Bastion"][0].reported)] == []
