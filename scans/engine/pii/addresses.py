@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from .letters import LOWER, UPPER, WORD
 from .types import Span
+from .windows import lowered
 
 _SUFFIX = (
     r"(?:Streets?|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq"
@@ -24,12 +25,12 @@ _PREFIX = (
 )
 _PARTICLE = r"(?:de|do|da|dos|das|del|della|di|la|le|les|des|du|of|the)"
 _NAME = rf"(?:{WORD}|\d{{1,3}}(?:st|nd|rd|th))"
-_COMPOUND = rf"[{UPPER}][{LOWER}]{{2,}}(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer)"
+_COMPOUND = rf"[{UPPER}][{LOWER}]{{2,}}?(?:straße|strasse|str\.|weg|gasse|platz|allee|damm|ufer)"
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
 _STREET = (
     rf"(?:\d{{1,6}}[A-Za-z]?(?:[ \t]+\d{{1,6}})?[ \t]+(?:(?:{_NAME}|{_PARTICLE})[ \t]+){{0,4}}{_SUFFIX}"
     rf"|(?:\d{{1,6}}[ \t]+)?{_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+)?{WORD}(?:[ \t]+(?:{_PARTICLE}|{WORD})){{0,3}},?[ \t]+\d{{1,5}}[A-Za-z]?\b"
-    rf"|(?:{WORD}[ \t]+){{0,2}}{_COMPOUND}[ \t]+\d{{1,5}}[a-z]?\b)"
+    rf"|{_COMPOUND}[ \t]+\d{{1,5}}[a-z]?\b)"
 )
 _UNIT = r"(?:Suite|Ste|Apt|Apartment|Unit|Flat|Floor|Fl|Room|Rm|Building|Bldg|#)\.?[ \t]*[\w-]{1,6}"
 _TOWN = rf"(?:{WORD}|[{UPPER}]{{2,}})(?:[ \t]+(?:{WORD}|[{UPPER}]{{2,}})){{0,3}}"
@@ -39,24 +40,29 @@ _TAIL_PART = (
     rf"(?:{_UNIT}|{_UK_POSTCODE}|{_CITY}|\d{{4,5}}[ \t]+{_TOWN}|[A-Z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?|\d{{1,5}}(?:-\d{{4}})?)"
 )
 _ADDRESS = re.compile(
-    rf"(?<![\w-]){_STREET}(?:[ \t]*(?:,[ \t]*\n?|\n)[ \t\n,]*{_TAIL_PART}(?![\w-])){{0,4}}"
+    rf"{_STREET}(?:[ \t]*(?:,[ \t]*\n?|\n)[ \t\n,]*{_TAIL_PART}(?![\w-])){{0,4}}"
     rf"(?:[ \t]+{_UNIT})?"
 )
-_POSTCODE = re.compile(rf"(?<![\w-]){_UK_POSTCODE}(?![\w-])")
+_POSTCODE = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
+# Matched on the lower-cased text (fast), the place after it on the original.
 _PLACE_CUE = re.compile(
-    r"(?i:\blives?\s+in|\bliving\s+in|\bmoved\s+to|\bborn\s+in|\boriginally\s+from|\bi'?m\s+from|\bi\s+am\s+from"
-    r"|\bcomes?\s+from|\bbased\s+in|\bresident\s+of|\bi\s+am\s+in|\bi'?m\s+in|\btravell?ing\s+to|\bvisiting)"
-    rf"[ \t]+(?P<place>(?:{WORD}|[{UPPER}]{{2,}})(?:[ \t]+(?:{WORD}|[{UPPER}]{{2,}})){{0,2}})(?![\w])"
+    r"\b(?:lives?\s+in|living\s+in|moved\s+to|born\s+in|originally\s+from|i'?m\s+from|i\s+am\s+from"
+    r"|comes?\s+from|based\s+in|resident\s+of|i\s+am\s+in|i'?m\s+in|travell?ing\s+to|visiting)[ \t]+"
 )
+_PLACE = re.compile(rf"(?:{WORD}|[{UPPER}]{{2,}})(?:[ \t]+(?:{WORD}|[{UPPER}]{{2,}})){{0,2}}(?!\w)")
 
 
 def find_address(text: str) -> Iterator[Span]:
     for match in _ADDRESS.finditer(text):
+        if match.start() and (text[match.start() - 1].isalnum() or text[match.start() - 1] == "-"):
+            continue
         yield Span("ADDRESS", match.start(), match.end(), 0.7)
     for match in _POSTCODE.finditer(text):
         yield Span("ADDRESS", match.start(), match.end(), 0.55)
 
 
 def find_location(text: str) -> Iterator[Span]:
-    for match in _PLACE_CUE.finditer(text):
-        yield Span("LOCATION", match.start("place"), match.end("place"), 0.5)
+    for cue in _PLACE_CUE.finditer(lowered(text)):
+        place = _PLACE.match(text, cue.end())
+        if place:
+            yield Span("LOCATION", place.start(), place.end(), 0.5)

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 
 from .types import Span
+from .windows import lowered, windows
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -24,13 +25,23 @@ _BIRTH_CUE = re.compile(
     r"(?i)(?:\bborn|\bd\.?o\.?b\b\.?|\bdate\s+of\s+birth|\bbirth\s*(?:date|day)|\bbirthday|\bgeboren|\bn[ée]e?\s+le)"
     r"[^\n.]{0,20}$"
 )
+_CUE_ANCHOR = re.compile(r"born|d\.?o\.?b|birth|geboren|n[ée]e?\s+le")
 _CUE_WINDOW = 40
 
 
+def _is_birth_date(text: str, start: int) -> bool:
+    return _BIRTH_CUE.search(text[max(0, start - _CUE_WINDOW) : start]) is not None
+
+
 def find_dates(text: str, *, with_date_time: bool) -> Iterator[Span]:
-    for match in _DATE.finditer(text):
-        before = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
-        if _BIRTH_CUE.search(before):
-            yield Span("DATE_OF_BIRTH", match.start(), match.end(), 0.85)
-        elif with_date_time:
-            yield Span("DATE_TIME", match.start(), match.end(), 0.5)
+    """Dates of birth; every other date too when `with_date_time`."""
+    if with_date_time:
+        for match in _DATE.finditer(text):
+            birth = _is_birth_date(text, match.start())
+            yield Span("DATE_OF_BIRTH" if birth else "DATE_TIME", match.start(), match.end(), 0.85 if birth else 0.5)
+        return
+    # Without DATE_TIME only dates just after a birth word matter, and those words are rare.
+    for low, high in windows(lowered(text), _CUE_ANCHOR, before=0, after=_CUE_WINDOW + 30):
+        for match in _DATE.finditer(text, low, high):
+            if _is_birth_date(text, match.start()):
+                yield Span("DATE_OF_BIRTH", match.start(), match.end(), 0.85)

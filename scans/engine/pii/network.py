@@ -8,27 +8,30 @@ from collections.abc import Iterator
 import phonenumbers
 
 from .types import Span
+from .windows import windows
 
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{1,62}(?![\w-])"
 )
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.]|\.\d)")
-_IPV6 = re.compile(r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![\w:])")
+_EMAIL_AT = re.compile("@")
+# Patterns start with a character set and check the character before it afterwards (windows.py).
+_IPV4 = re.compile(r"\d(?<![\w.]\d)\d{0,2}\.(?:\d{1,3}\.){2}\d{1,3}(?![\w.]|\.\d)")
+_IPV6 = re.compile(r"[0-9A-Fa-f:](?<![\w:.][0-9A-Fa-f:])[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:]{1,37}(?![\w:])")
 _MAC = re.compile(
-    r"(?<![\w:-])(?:[0-9A-Fa-f]{2}([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
-    r"|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-])"
+    r"[0-9A-Fa-f](?<![\w:-][0-9A-Fa-f])(?:[0-9A-Fa-f]([:-])(?:[0-9A-Fa-f]{2}\1){4}[0-9A-Fa-f]{2}"
+    r"|[0-9A-Fa-f]{3}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4})(?![\w:-])"
 )
-_BTC_BASE58 = re.compile(r"(?<![\w])[13][1-9A-HJ-NP-Za-km-z]{25,34}(?!\w)")
-_BTC_BECH32 = re.compile(r"(?<![\w])bc1[02-9ac-hj-np-z]{8,87}(?!\w)")
-_ETH = re.compile(r"(?<![\w])0x[0-9a-fA-F]{40}(?!\w)")
+_BTC_BASE58 = re.compile(r"[13](?<!\w[13])[1-9A-HJ-NP-Za-km-z]{25,34}(?!\w)")
+_BTC_BECH32 = re.compile(r"bc1(?<!\wbc1)[02-9ac-hj-np-z]{8,87}(?!\w)")
+_ETH = re.compile(r"0x(?<!\w0x)[0-9a-fA-F]{40}(?!\w)")
 _BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _BECH32_CONSTANTS = (1, 0x2BC830A3)  # bech32 (BIP 173) and bech32m (BIP 350)
 
 # A phone number is a run of digits with the usual separators; only such runs reach phonenumbers,
 # whose matcher is far too slow to run over whole documents.
-_PHONE_CANDIDATE = re.compile(r"(?<![\w+])\+?\(?\d(?:[\d().\-/]|[ \t](?=[\d(]))+")
+_PHONE_CANDIDATE = re.compile(r"[+(\d](?<![\w+][+(\d])(?:[\d().\-/]|[ \t](?=[\d(]))+")
 _PHONE_MIN_DIGITS = 7
 # Regions whose national formats are tried for numbers written without a "+" country code.
 # Brazil's and India's plans accept most ten-digit runs, so they stay out: their numbers count with "+".
@@ -38,10 +41,10 @@ _SSN_LAYOUT = re.compile(r"\d{3}[- ]\d{2}[- ]\d{4}")
 
 
 def find_email(text: str) -> Iterator[Span]:
-    if "@" not in text:
-        return
-    for match in _EMAIL.finditer(text):
-        yield Span("EMAIL", match.start(), match.end(), 0.95)
+    # The local part is at most 64 characters, the domain at most 255.
+    for low, high in windows(text, _EMAIL_AT, before=64, after=255):
+        for match in _EMAIL.finditer(text, low, high):
+            yield Span("EMAIL", match.start(), match.end(), 0.95)
 
 
 def find_ip(text: str) -> Iterator[Span]:

@@ -14,29 +14,29 @@ from stdnum.us import itin, ssn
 
 from .types import Span
 
-_SSN = re.compile(r"(?<![\w-])\d{3}[- ]?\d{2}[- ]?\d{4}(?![\w-])")
+# Patterns start with a character set and check the character before it afterwards: Python's re
+# skips ahead fast only over a leading set (see windows.py).
+_SSN = re.compile(r"\d(?<![\w-]\d)\d{2}[- ]?\d{2}[- ]?\d{4}(?![\w-])")
 _SSN_CONTEXT = re.compile(r"(?i)\b(?:ssn|social\s+security|itin|taxpayer|tax\s+id)\b")
-_NINO = re.compile(
-    r"(?<![\w])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?!\w)",
-    re.IGNORECASE,
-)
+_NINO = re.compile(r"[A-CEGHJ-PR-TW-Z](?<!\w[A-Z])[A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?!\w)")
+_NINO_UNUSED_PREFIXES = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
 # Medicare Beneficiary Identifier: CMS's layout, letters S, L, O, I, B and Z never used.
 _MBI_ALPHA = "AC-HJKMNP-RT-Y"
 _MBI = re.compile(
-    rf"(?<![\w-])[1-9][{_MBI_ALPHA}][{_MBI_ALPHA}0-9]\d-?[{_MBI_ALPHA}][{_MBI_ALPHA}0-9]\d-?"
+    rf"[1-9](?<![\w-]\d)[{_MBI_ALPHA}][{_MBI_ALPHA}0-9]\d-?[{_MBI_ALPHA}][{_MBI_ALPHA}0-9]\d-?"
     rf"[{_MBI_ALPHA}]{{2}}\d{{2}}(?![\w-])"
 )
-_TEN_DIGITS = re.compile(r"(?<![\w-])(?:\d{3}[- ]\d{3}[- ]\d{4}|\d{10})(?![\w-])")
+_TEN_DIGITS = re.compile(r"\d(?<![\w-]\d)(?:\d{2}[- ]\d{3}[- ]\d{4}|\d{9})(?![\w-])")
 _NPI_CONTEXT = re.compile(r"(?i)\b(?:npi|provider|prescriber|physician|practitioner|clinician)\b")
 _NHS_CONTEXT = re.compile(r"(?i)\bnhs\b")
-_KVNR = re.compile(r"(?<![\w])[A-Z]\d{9}(?!\w)")
-_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]{4})*(?:[ -]?[A-Z0-9]{1,4})?(?!\w)", re.IGNORECASE)
-_VAT_PREFIXED = re.compile(
-    r"(?<![\w])(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK|XI)"
-    r" ?[0-9A-Z][0-9A-Z .]{6,13}[0-9A-Z](?!\w)"
+_KVNR = re.compile(r"[A-Z](?<!\w[A-Z])\d{9}(?!\w)")
+_IBAN = re.compile(r"[A-Za-z](?<!\w[A-Za-z])[A-Za-z]\d{2}(?:[ -]?[A-Za-z0-9]{4})*(?:[ -]?[A-Za-z0-9]{1,4})?(?!\w)")
+_VAT_PREFIXED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z] ?[0-9A-Z](?:[0-9A-Z.]| (?=\d)){6,13}[0-9A-Z](?!\w)")
+_VAT_COUNTRIES = frozenset(
+    "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()
 )
-_VAT_CONTEXT = re.compile(r"(?i)\b(?:VAT|USt-?IdNr\.?|TVA|IVA|BTW|MwSt)\b[\w .:#-]{0,20}?(?<![\w])([0-9][0-9 .]{6,14}[0-9])(?!\w)")
-_CARD = re.compile(r"(?<![\w.-])\d(?:[ -]?\d){11,18}(?![\w-])")
+_VAT_CONTEXT = re.compile(r"(?:VAT|USt-?IdNr\.?|TVA|IVA|BTW|MwSt)\b[\w .:#-]{0,20}?(?<!\w)([0-9][0-9 .]{6,14}[0-9])(?!\w)")
+_CARD = re.compile(r"\d(?<![\w.-]\d)(?:[ -]?\d){11,18}(?![\w-])")
 _SEPARATORS = str.maketrans("", "", " -.")
 _CONTEXT_WINDOW = 40
 
@@ -62,6 +62,8 @@ def find_us_ids(text: str) -> Iterator[Span]:
 
 def find_uk_nino(text: str) -> Iterator[Span]:
     for match in _NINO.finditer(text):
+        if match.group()[:2].upper() in _NINO_UNUSED_PREFIXES:
+            continue
         yield Span("UK_NINO", match.start(), match.end(), 0.85)
 
 
@@ -112,7 +114,7 @@ def find_iban(text: str) -> Iterator[Span]:
 def find_eu_vat(text: str) -> Iterator[Span]:
     """EU VAT numbers with their country prefix, or bare numbers right after a VAT label."""
     for match in _VAT_PREFIXED.finditer(text):
-        if vat.is_valid(match.group().translate(_SEPARATORS)):
+        if match.group()[:2] in _VAT_COUNTRIES and vat.is_valid(match.group().translate(_SEPARATORS)):
             yield Span("EU_VAT", match.start(), match.end(), 0.8)
     for match in _VAT_CONTEXT.finditer(text):
         if vat.guess_country(match.group(1).translate(_SEPARATORS)):

@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from .letters import UPPER, WORD
+from .letters import LOWER, UPPER, WORD
 from .types import Span
 
 _DATA = Path(__file__).resolve().parent / "data"
+# It starts with a capital and checks the character before afterwards: a leading look-behind
+# would make re try every position (windows.py).
 _RUN = re.compile(
-    rf"(?<![\w'’-])(?:[{UPPER}]\.[ \t]+)?{WORD}(?:[ \t]+(?:{WORD}|[{UPPER}]\.|[{UPPER}](?=[ \t]+{WORD})))*(?![\w@])"
+    rf"[{UPPER}](?<![\w'’-][{UPPER}])(?:\.[ \t]+{WORD}|(?:['’][{UPPER}])?[{LOWER}]+(?:-?[{UPPER}][{LOWER}]+)*)(?:[ \t]+(?:{WORD}|[{UPPER}]\.|[{UPPER}](?=[ \t]+{WORD})))*(?![\w@])"
 )
 # "Faina D. Yefremova", "Kate M Begum": a middle initial between two words is a name's shape.
 _MIDDLE_INITIAL = re.compile(rf"^{WORD}[ \t]+[{UPPER}]\.?[ \t]+{WORD}$")

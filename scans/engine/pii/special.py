@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 
 from .types import Span
+from .windows import lowered, trie_pattern, windows
 
 _BE = r"(?:is|am|are|was|were|being|been|as|identif(?:y|ies|ied)\s+as|came\s+out\s+as)\s+(?:an?\s+)?"
 _TAIL = r"[^\n.,;:!?()]{2,40}?(?=[\n.,;:!?()]|\s+(?:and|but|since|for|in|on|at|who|which)\b|$)"
@@ -27,7 +28,7 @@ _LEXICON = {
         r"|\b(?:is|am|was)\s+(?:\w+\s+)?(?:pregnant|diabetic|epileptic|asthmatic|disabled|autistic|hiv\+)\b"
         r"|\b(?:prescribed|taking|on)\s+(?:insulin|antidepressants|antiretrovirals?|methadone|chemotherapy|lithium)\b"
         r"|\b(?:medical|health)\s+(?:condition|history)\s*(?::|of|includes?)\s*" + _TAIL
-        + r"|\b(?:blood\s+type|blood\s+group)\s*(?::|is)?\s*(?:AB|A|B|O)[+-]"
+        + r"|\b(?:blood\s+type|blood\s+group)\s*(?::|is)?\s*(?:ab|a|b|o)[+-]"
     ),
     "RELIGION": (
         rf"\b{_BE}(?:devout\s+|practi[cs]ing\s+|observant\s+)?(?:muslim|christian|catholic|protestant|jew|jewish|hindu"
@@ -41,7 +42,7 @@ _LEXICON = {
         rf"\b{_BE}(?:black|african[\s-]american|hispanic|latin[oax]|asian(?:[\s-]american)?|caucasian|roma"
         r"|romani|arab|aboriginal|indigenous|native\s+american|pacific\s+islander|mixed[\s-]race|biracial)\b"
         rf"|\b(?:ethnicity|ethnic\s+(?:origin|background)|racial\s+origin|race)\s*(?::|is)\s*{_TAIL}"
-        r"|\bof\s+[A-Z][a-z]+\s+(?:descent|ethnic\s+origin|heritage)\b"
+        r"|\bof\s+[a-z]+\s+(?:descent|ethnic\s+origin|heritage)\b"
     ),
     "SEXUAL_ORIENTATION": (
         rf"\b{_BE}(?:gay|lesbian|bisexual|homosexual|heterosexual|queer|pansexual|asexual|transgender"
@@ -54,7 +55,7 @@ _LEXICON = {
         r"|la\s+france\s+insoumise|snp|ukip)\b"
         rf"|\b{_BE}(?:(?:registered|lifelong|staunch)\s+)?(?:democrat|republican|communist|socialist|anarchist"
         r"|fascist|libertarian|marxist|trotskyist)\b"
-        r"|\b(?:member|membership)\s+of\s+the\s+(?:[A-Z][\w'-]*\s+){1,4}party\b"
+        r"|\b(?:member|membership)\s+of\s+the\s+(?:[\w'-]+\s+){1,4}party\b"
         rf"|\bpolitical\s+(?:views?|opinions?|affiliation|beliefs?)\s*(?::|are|is)\s*{_TAIL}"
     ),
     "TRADE_UNION": (
@@ -75,9 +76,32 @@ _LEXICON = {
     ),
 }
 CATEGORIES = frozenset(_LEXICON)
-_SPECIAL = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _LEXICON.items()), re.IGNORECASE)
+_SPECIAL = re.compile("|".join(f"(?P<{name}>{pattern.lower()})" for name, pattern in _LEXICON.items()))
+# Every lexicon entry contains one of these stems; the full patterns run only around them.
+_ANCHOR = re.compile(
+    trie_pattern(
+        """
+        diagnos suffer cancer leukaemi leukemi diabet asthma epilep depression anxiety schizo bipolar dementia
+        alzheimer parkinson sclerosis hiv aids hepatitis tubercul autis adhd ptsd anorexi bulimi
+        disorder condition illness disease covid stroke disab pregnan insulin antidepress antiretrovir
+        methadone chemo lithium history blood muslim christian catholic protestant jew hindu buddhist
+        sikh mormon witness atheist agnostic evangelical baptist methodist anglican lutheran shia sunni
+        mosque church synagogue temple gurdwara convert religio black african hispanic latin asian
+        caucasian roma arab aborigin indigenous native islander race racial ethnic descent heritage gay
+        lesbian bisexual sexual queer asexual trans non-binary lgbt vot democrat republican communist
+        socialist anarchist fascist libertarian marxist trotsky party political union steward teamsters
+        afl-cio metall ver.di finger retina iris face palm voice facial biometric dna genetic genome
+        brca gene
+        """.split()
+    )
+)
+_WINDOW_BEFORE, _WINDOW_AFTER = 60, 60
 
 
 def find_special(text: str) -> Iterator[Span]:
-    for match in _SPECIAL.finditer(text):
-        yield Span(match.lastgroup or "HEALTH", match.start(), match.end(), 0.7)
+    lower = lowered(text)
+    last_end = 0
+    for low, high in windows(lower, _ANCHOR, before=_WINDOW_BEFORE, after=_WINDOW_AFTER):
+        for match in _SPECIAL.finditer(lower, max(low, last_end), high):
+            last_end = match.end()
+            yield Span(match.lastgroup or "HEALTH", match.start(), match.end(), 0.7)
