@@ -21,17 +21,116 @@ OUT = Path(__file__).resolve().parent.parent / "scans" / "engine" / "pii" / "dat
 FIRST = ("first_names", "first_names_male", "first_names_female", "first_romanized_names")
 LAST = ("last_names", "last_names_male", "last_names_female", "last_romanized_names")
 # Capitalised words that open sentences or name things other than people.
-EXTRA_COMMON = """
-january february march april may june july august september october november december
-monday tuesday wednesday thursday friday saturday sunday today tomorrow
-street road avenue lane drive court place square park hill bank church school college university
-north south east west new old great little grand saint san santa
-mr mrs ms miss dr prof sir madam lord lady king queen prince princess
-english french german spanish italian american british irish scottish welsh dutch polish russian
-chinese japanese indian african european asian arab jewish christian muslim catholic
-rua rue via calle
-hello hi dear thanks regards best love hope grace faith joy will may mark art chance rose lily
-""".split()
+EXTRA_COMMON = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "tomorrow",
+    "street",
+    "road",
+    "avenue",
+    "lane",
+    "drive",
+    "court",
+    "place",
+    "square",
+    "park",
+    "hill",
+    "bank",
+    "church",
+    "school",
+    "college",
+    "university",
+    "north",
+    "south",
+    "east",
+    "west",
+    "new",
+    "old",
+    "great",
+    "little",
+    "grand",
+    "saint",
+    "san",
+    "santa",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "prof",
+    "sir",
+    "madam",
+    "lord",
+    "lady",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "english",
+    "french",
+    "german",
+    "spanish",
+    "italian",
+    "american",
+    "british",
+    "irish",
+    "scottish",
+    "welsh",
+    "dutch",
+    "polish",
+    "russian",
+    "chinese",
+    "japanese",
+    "indian",
+    "african",
+    "european",
+    "asian",
+    "arab",
+    "jewish",
+    "christian",
+    "muslim",
+    "catholic",
+    "rua",
+    "rue",
+    "via",
+    "calle",
+    "hello",
+    "hi",
+    "dear",
+    "thanks",
+    "regards",
+    "best",
+    "love",
+    "hope",
+    "grace",
+    "faith",
+    "joy",
+    "will",
+    "may",
+    "mark",
+    "art",
+    "chance",
+    "rose",
+    "lily",
+]
 
 
 def _names(provider: type, attributes: tuple[str, ...]) -> set[str]:
@@ -67,7 +166,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "first_names.txt").write_text(header + "\n".join(sorted(first)) + "\n", encoding="utf-8")
     (OUT / "surnames.txt").write_text(header + "\n".join(sorted(last)) + "\n", encoding="utf-8")
-    print(f"{len(first)} first names, {len(last)} surnames")
+    print(f"{len(first)} first names, {len(last)} surnames")  # noqa: T201 - a script reports what it wrote
 
 
 if __name__ == "__main__":

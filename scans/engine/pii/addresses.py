@@ -29,7 +29,8 @@ _COMPOUND = rf"[{UPPER}][{LOWER}]{{2,}}?(?:straße|strasse|str\.|weg|gasse|platz
 _UK_POSTCODE = r"(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}"
 _STREET = (
     rf"(?:\d{{1,6}}[A-Za-z]?(?:[ \t]+\d{{1,6}})?[ \t]+(?:(?:{_NAME}|{_PARTICLE})[ \t]+){{0,4}}{_SUFFIX}"
-    rf"|(?:\d{{1,6}}[ \t]+)?{_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+)?{WORD}(?:[ \t]+(?:{_PARTICLE}|{WORD})){{0,3}},?[ \t]+\d{{1,5}}[A-Za-z]?\b"
+    rf"|(?:\d{{1,6}}[ \t]+)?{_PREFIX}[ \t]+(?:{_PARTICLE}[ \t]+)?{WORD}(?:[ \t]+(?:{_PARTICLE}|{WORD})){{0,3}}"
+    rf",?[ \t]+\d{{1,5}}[A-Za-z]?\b"
     rf"|{_COMPOUND}[ \t]+\d{{1,5}}[a-z]?\b)"
 )
 _UNIT = r"(?:Suite|Ste|Apt|Apartment|Unit|Flat|Floor|Fl|Room|Rm|Building|Bldg|#)\.?[ \t]*[\w-]{1,6}"
@@ -37,7 +38,8 @@ _TOWN = rf"(?:{WORD}|[{UPPER}]{{2,}})(?:[ \t]+(?:{WORD}|[{UPPER}]{{2,}})){{0,3}}
 _CITY = rf"{_TOWN}(?:,?[ \t]+[A-Z]{{2}})?(?:[ \t]+(?:\d{{4,5}}(?:-\d{{4}})?|{_UK_POSTCODE}))?"
 # Unit, city (with state and ZIP, or a UK postcode), "10115 Berlin", "DC 20500" or a bare number.
 _TAIL_PART = (
-    rf"(?:{_UNIT}|{_UK_POSTCODE}|{_CITY}|\d{{4,5}}[ \t]+{_TOWN}|[A-Z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?|\d{{1,5}}(?:-\d{{4}})?)"
+    rf"(?:{_UNIT}|{_UK_POSTCODE}|{_CITY}|\d{{4,5}}[ \t]+{_TOWN}"
+    rf"|[A-Z]{{2}}[ \t]+\d{{5}}(?:-\d{{4}})?|\d{{1,5}}(?:-\d{{4}})?)"
 )
 _ADDRESS = re.compile(
     rf"{_STREET}(?:[ \t]*(?:,[ \t]*\n?|\n)[ \t\n,]*{_TAIL_PART}(?![\w-])){{0,4}}"
@@ -65,4 +67,4 @@ def find_location(text: str) -> Iterator[Span]:
     for cue in _PLACE_CUE.finditer(lowered(text)):
         place = _PLACE.match(text, cue.end())
         if place:
-            yield Span("LOCATION", place.start(), place.end(), 0.5)
+            yield Span("LOCATION", place.start(), place.end(), 0.65)

@@ -62,7 +62,9 @@ def _findings(entities: list[PiiEntity]) -> list[PiiFinding]:
     for name, locations in grouped.items():
         info = PII_TYPES[name]
         findings.append(
-            PiiFinding(name, len(locations), locations, info.classification, info.gdpr_risk, info.ai_act_risk, info.reason)
+            PiiFinding(
+                name, len(locations), locations, info.classification, info.gdpr_risk, info.ai_act_risk, info.reason
+            )
         )
     return findings
 
@@ -77,4 +79,3 @@ def detect_pii(text: str, *, redact: bool = False, types: set[str] | None = None
     entities = [PiiEntity(s.pii_type, s.start, s.end, mask_pii(text[s.start : s.end]), s.score) for s in spans]
     redacted_text, mapping = redaction.redact(text, entities) if redact else (None, {})
     return PiiReport(entities, _findings(entities), redacted_text, mapping, text)
-

@@ -15,6 +15,10 @@ _REMEDIATION = {
 }
 
 
+def _words(name: str) -> str:
+    return name.replace("_", " ").lower()
+
+
 def _confidence(score: float) -> Confidence:
     if score >= 0.85:
         return Confidence.HIGH
@@ -49,7 +53,7 @@ def to_findings(report: PiiReport, path: str) -> list[Finding]:
                 category=Category.PII,
                 severity=_SEVERITY[info.gdpr_risk],
                 confidence=_confidence(entity.score),
-                title=f"{entity.pii_type.replace('_', ' ').capitalize()} ({info.classification.replace('_', ' ')} data)",
+                title=f"{_words(entity.pii_type).capitalize()} ({_words(info.classification)} data)",
                 description=f"{info.reason}. GDPR risk {info.gdpr_risk}, AI Act risk {info.ai_act_risk}.",
                 remediation=_REMEDIATION[info.classification],
                 path=path,

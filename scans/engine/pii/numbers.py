@@ -33,9 +33,40 @@ _KVNR = re.compile(r"[A-Z](?<!\w[A-Z])\d{9}(?!\w)")
 _IBAN = re.compile(r"[A-Za-z](?<!\w[A-Za-z])[A-Za-z]\d{2}(?:[ -]?[A-Za-z0-9]{4})*(?:[ -]?[A-Za-z0-9]{1,4})?(?!\w)")
 _VAT_PREFIXED = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z] ?[0-9A-Z](?:[0-9A-Z.]| (?=\d)){6,13}[0-9A-Z](?!\w)")
 _VAT_COUNTRIES = frozenset(
-    "AT BE BG CY CZ DE DK EE EL ES FI FR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK XI".split()
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "EL",
+        "ES",
+        "FI",
+        "FR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+        "XI",
+    ]
 )
-_VAT_CONTEXT = re.compile(r"(?:VAT|USt-?IdNr\.?|TVA|IVA|BTW|MwSt)\b[\w .:#-]{0,20}?(?<!\w)([0-9][0-9 .]{6,14}[0-9])(?!\w)")
+_VAT_CONTEXT = re.compile(
+    r"(?:VAT|USt-?IdNr\.?|TVA|IVA|BTW|MwSt)\b[\w .:#-]{0,20}?(?<!\w)([0-9][0-9 .]{6,14}[0-9])(?!\w)"
+)
 _CARD = re.compile(r"\d(?<![\w.-]\d)(?:[ -]?\d){11,18}(?![\w-])")
 _SEPARATORS = str.maketrans("", "", " -.")
 _CONTEXT_WINDOW = 40
@@ -89,9 +120,9 @@ def find_medical(text: str) -> Iterator[Span]:
         yield Span("MEDICAL", match.start(), match.end(), 0.8)
     for match in _TEN_DIGITS.finditer(text):
         digits = match.group().translate(_SEPARATORS)
-        grouped = digits != match.group()
-        if (grouped or _context(text, match.start(), _NHS_CONTEXT)) and nhs.is_valid(digits):
-            yield Span("MEDICAL", match.start(), match.end(), 0.7)
+        named = _context(text, match.start(), _NHS_CONTEXT)
+        if (named or digits != match.group()) and nhs.is_valid(digits):
+            yield Span("MEDICAL", match.start(), match.end(), 0.85 if named else 0.7)
         elif _npi_valid(digits) and _context(text, match.start(), _NPI_CONTEXT):
             yield Span("MEDICAL", match.start(), match.end(), 0.8)
     for match in _KVNR.finditer(text):
@@ -133,7 +164,10 @@ def _card_issuer_known(digits: str) -> bool:
         or ((300 <= int(digits[:3]) <= 305 or two in (36, 38, 39)) and length >= 14)  # Diners Club
         or (two == 62 and length >= 16)  # UnionPay
         or (2200 <= four <= 2204 and length >= 16)  # Mir
-        or ((four in (5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763) or two in (50, 56, 57, 58, 67)) and length >= 12)
+        or (
+            (four in (5018, 5020, 5038, 5893, 6304, 6759, 6761, 6762, 6763) or two in (50, 56, 57, 58, 67))
+            and length >= 12
+        )
         or (digits[0] == "1" and length == 15)  # UATP
     )
 

@@ -26,11 +26,14 @@ _DATA = Path(__file__).resolve().parent / "data"
 # It starts with a capital and checks the character before afterwards: a leading look-behind
 # would make re try every position (windows.py).
 _RUN = re.compile(
-    rf"[{UPPER}](?<![\w'’-][{UPPER}])(?:\.[ \t]+{WORD}|(?:['’][{UPPER}])?[{LOWER}]+(?:-?[{UPPER}][{LOWER}]+)*)(?:[ \t]+(?:{WORD}|[{UPPER}]\.|[{UPPER}](?=[ \t]+{WORD})))*(?![\w@])"
+    rf"[{UPPER}](?<![\w'’-][{UPPER}])(?:\.[ \t]+{WORD}|(?:['’][{UPPER}])?[{LOWER}]+(?:-?[{UPPER}][{LOWER}]+)*)"
+    rf"(?:[ \t]+(?:{WORD}|[{UPPER}]\.|[{UPPER}](?=[ \t]+{WORD})))*(?![\w@])"
 )
 # "Faina D. Yefremova", "Kate M Begum": a middle initial between two words is a name's shape.
-_MIDDLE_INITIAL = re.compile(rf"^{WORD}[ \t]+[{UPPER}]\.?[ \t]+{WORD}$")
-_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sra?)\.?[ \t]+$")
+_MIDDLE_INITIAL = re.compile(rf"{WORD}[ \t]+[{UPPER}]\.?[ \t]+{WORD}")
+_TITLES = "Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Mlle|Sra?"
+_TITLE = re.compile(rf"\b(?:{_TITLES})\.?[ \t]+$")
+_TITLE_WORD = re.compile(rf"(?:{_TITLES})[ \t]+")
 _CUE = re.compile(
     r"(?i)(?:\bmy\s+name\s+is|\bname\s+is|\bname'?s|\b(?:full\s+)?names?\s*:|\bi\s+am|\bi'm|\bcall\s+me|\bsigned"
     r"|\bsincerely|\bregards|\bdear|\battn|\bholder|\bpatient|\bdirected\s+by|\bwritten\s+by|\bauthor"
@@ -41,10 +44,57 @@ _SURNAME_ENDING = re.compile(
 )
 # Capitalised words that follow a first name without being a surname ("Jordan Street").
 _NOT_SURNAME = frozenset(
-    """Street Road Avenue Lane Drive Court Place Square Park Bank Hospital University College School
-    Inc Ltd LLC Corp Corporation Company Group Foundation Institute Center Centre City County Airport
-    Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April June July
-    August September October November December The And Or""".split()
+    [
+        "Street",
+        "Road",
+        "Avenue",
+        "Lane",
+        "Drive",
+        "Court",
+        "Place",
+        "Square",
+        "Park",
+        "Bank",
+        "Hospital",
+        "University",
+        "College",
+        "School",
+        "Inc",
+        "Ltd",
+        "LLC",
+        "Corp",
+        "Corporation",
+        "Company",
+        "Group",
+        "Foundation",
+        "Institute",
+        "Center",
+        "Centre",
+        "City",
+        "County",
+        "Airport",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "January",
+        "February",
+        "March",
+        "April",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "The",
+        "And",
+        "Or",
+    ]
 )
 _RUN_LIMIT = 4
 _CUE_WINDOW = 30
@@ -65,7 +115,9 @@ def _speaker_label(text: str, end: int) -> bool:
     return text.startswith(":", end) and _sentence_start(text, end - 1)
 
 
-def _name_tokens(words: list[tuple[int, int, str]], first: frozenset[str], last: frozenset[str]) -> tuple[int, int] | None:
+def _name_tokens(
+    words: list[tuple[int, int, str]], first: frozenset[str], last: frozenset[str]
+) -> tuple[int, int] | None:
     """The index range of the words that form a name, by the gazetteers and surname endings."""
     for index, (_, _, word) in enumerate(words):
         if word in first:
@@ -82,16 +134,20 @@ def find_person(text: str) -> Iterator[Span]:
     first, last = _gazetteer("first_names.txt"), _gazetteer("surnames.txt")
     for match in _RUN.finditer(text):
         start, end = match.span()
+        title = _TITLE_WORD.match(text, start, end)
+        if title:
+            start = title.end()
         before = text[max(0, start - _CUE_WINDOW) : start]
         if _TITLE.search(before) or _CUE.search(before):
-            words = [(m.start(), m.end()) for m in re.finditer(r"\S+", match.group())][:_RUN_LIMIT]
+            words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text[start:end])][:_RUN_LIMIT]
             yield Span("PERSON", start, start + words[-1][1], 0.8)
             continue
-        if _MIDDLE_INITIAL.match(match.group()):
+        if _MIDDLE_INITIAL.fullmatch(text, start, end):
             yield Span("PERSON", start, end, 0.7)
             continue
-        words = [(m.start(), m.end(), m.group()) for m in re.finditer(WORD, match.group())]
-        if len(words) == 1 and " " not in match.group():
+        run = text[start:end]
+        words = [(m.start(), m.end(), m.group()) for m in re.finditer(WORD, run)]
+        if len(words) == 1 and " " not in run:
             word = words[0][2]
             mid_sentence = not _sentence_start(text, start)
             known = word in first or (word in last and (mid_sentence or _speaker_label(text, end)))

@@ -27,7 +27,8 @@ _LEXICON = {
         r"|\bhiv[\s-](?:positive|negative)\b"
         r"|\b(?:is|am|was)\s+(?:\w+\s+)?(?:pregnant|diabetic|epileptic|asthmatic|disabled|autistic|hiv\+)\b"
         r"|\b(?:prescribed|taking|on)\s+(?:insulin|antidepressants|antiretrovirals?|methadone|chemotherapy|lithium)\b"
-        r"|\b(?:medical|health)\s+(?:condition|history)\s*(?::|of|includes?)\s*" + _TAIL
+        r"|\b(?:medical|health)\s+(?:condition|history)\s*(?::|of|includes?)\s*"
+        + _TAIL
         + r"|\b(?:blood\s+type|blood\s+group)\s*(?::|is)?\s*(?:ab|a|b|o)[+-]"
     ),
     "RELIGION": (
@@ -80,19 +81,132 @@ _SPECIAL = re.compile("|".join(f"(?P<{name}>{pattern.lower()})" for name, patter
 # Every lexicon entry contains one of these stems; the full patterns run only around them.
 _ANCHOR = re.compile(
     trie_pattern(
-        """
-        diagnos suffer cancer leukaemi leukemi diabet asthma epilep depression anxiety schizo bipolar dementia
-        alzheimer parkinson sclerosis hiv aids hepatitis tubercul autis adhd ptsd anorexi bulimi
-        disorder condition illness disease covid stroke disab pregnan insulin antidepress antiretrovir
-        methadone chemo lithium history blood muslim christian catholic protestant jew hindu buddhist
-        sikh mormon witness atheist agnostic evangelical baptist methodist anglican lutheran shia sunni
-        mosque church synagogue temple gurdwara convert religio black african hispanic latin asian
-        caucasian roma arab aborigin indigenous native islander race racial ethnic descent heritage gay
-        lesbian bisexual sexual queer asexual trans non-binary lgbt vot democrat republican communist
-        socialist anarchist fascist libertarian marxist trotsky party political union steward teamsters
-        afl-cio metall ver.di finger retina iris face palm voice facial biometric dna genetic genome
-        brca gene
-        """.split()
+        [
+            "diagnos",
+            "suffer",
+            "cancer",
+            "leukaemi",
+            "leukemi",
+            "diabet",
+            "asthma",
+            "epilep",
+            "depression",
+            "anxiety",
+            "schizo",
+            "bipolar",
+            "dementia",
+            "alzheimer",
+            "parkinson",
+            "sclerosis",
+            "hiv",
+            "aids",
+            "hepatitis",
+            "tubercul",
+            "autis",
+            "adhd",
+            "ptsd",
+            "anorexi",
+            "bulimi",
+            "disorder",
+            "condition",
+            "illness",
+            "disease",
+            "covid",
+            "stroke",
+            "disab",
+            "pregnan",
+            "insulin",
+            "antidepress",
+            "antiretrovir",
+            "methadone",
+            "chemo",
+            "lithium",
+            "history",
+            "blood",
+            "muslim",
+            "christian",
+            "catholic",
+            "protestant",
+            "jew",
+            "hindu",
+            "buddhist",
+            "sikh",
+            "mormon",
+            "witness",
+            "atheist",
+            "agnostic",
+            "evangelical",
+            "baptist",
+            "methodist",
+            "anglican",
+            "lutheran",
+            "shia",
+            "sunni",
+            "mosque",
+            "church",
+            "synagogue",
+            "temple",
+            "gurdwara",
+            "convert",
+            "religio",
+            "black",
+            "african",
+            "hispanic",
+            "latin",
+            "asian",
+            "caucasian",
+            "roma",
+            "arab",
+            "aborigin",
+            "indigenous",
+            "native",
+            "islander",
+            "race",
+            "racial",
+            "ethnic",
+            "descent",
+            "heritage",
+            "gay",
+            "lesbian",
+            "bisexual",
+            "sexual",
+            "queer",
+            "asexual",
+            "trans",
+            "non-binary",
+            "lgbt",
+            "vot",
+            "democrat",
+            "republican",
+            "communist",
+            "socialist",
+            "anarchist",
+            "fascist",
+            "libertarian",
+            "marxist",
+            "trotsky",
+            "party",
+            "political",
+            "union",
+            "steward",
+            "teamsters",
+            "afl-cio",
+            "metall",
+            "ver.di",
+            "finger",
+            "retina",
+            "iris",
+            "face",
+            "palm",
+            "voice",
+            "facial",
+            "biometric",
+            "dna",
+            "genetic",
+            "genome",
+            "brca",
+            "gene",
+        ]
     )
 )
 _WINDOW_BEFORE, _WINDOW_AFTER = 60, 60

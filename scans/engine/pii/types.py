@@ -46,8 +46,16 @@ _ALL = (
     PiiType("DATE_TIME", "personal", "low", "minimal", "GDPR Art. 4(1): a date can single a person out with others"),
     PiiType("IP_ADDRESS", "personal", "low", "minimal", "GDPR Art. 4(1) and Recital 30: an online identifier"),
     PiiType("MAC_ADDRESS", "personal", "low", "minimal", "GDPR Recital 30: a device identifier"),
-    PiiType("US_SSN", "sensitive", "high", "limited", "a national identification number (GDPR Art. 87); enables identity theft"),
-    PiiType("US_ITIN", "sensitive", "high", "limited", "a national taxpayer number (GDPR Art. 87); enables identity theft"),
+    PiiType(
+        "US_SSN",
+        "sensitive",
+        "high",
+        "limited",
+        "a national identification number (GDPR Art. 87); enables identity theft",
+    ),
+    PiiType(
+        "US_ITIN", "sensitive", "high", "limited", "a national taxpayer number (GDPR Art. 87); enables identity theft"
+    ),
     PiiType("UK_NINO", "sensitive", "high", "limited", "a national identification number (GDPR Art. 87)"),
     PiiType("CREDIT_CARD", "sensitive", "high", "limited", "payment card data (PCI DSS); enables fraud"),
     PiiType("IBAN", "sensitive", "medium", "limited", "a bank account identifier; enables direct-debit fraud"),
