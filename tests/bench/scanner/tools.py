@@ -10,10 +10,13 @@ import json
 import os
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -120,3 +123,18 @@ def bandit(root: Path) -> tuple[list[dict], float, float]:
     for item in results:
         item["filename"] = _relative(root, item["filename"])
     return results, wall, cpu
+
+
+@contextmanager
+def no_network() -> Iterator[None]:
+    """Any connection attempted in this process fails: a peer that tries to download stops the benchmark."""
+
+    def refuse(self: socket.socket, address: object) -> None:
+        raise OSError(f"the benchmark runs offline: connection to {address!r} refused")
+
+    original = socket.socket.connect, socket.socket.connect_ex
+    socket.socket.connect = socket.socket.connect_ex = refuse
+    try:
+        yield
+    finally:
+        socket.socket.connect, socket.socket.connect_ex = original
