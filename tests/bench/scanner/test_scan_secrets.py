@@ -4,6 +4,8 @@ A `secret` file counts as found when a tool reports anything in it; a `not_secre
 is a false positive. The holdout split (never read while the rules were written) is the honest figure.
 """
 
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,3 +84,69 @@ def test_scan_secrets_quality_on_the_corpus_against_gitleaks_kingfisher_and_dete
             ours.precision >= TARGET and ours.precision >= gitleaks.precision,
         )
         row(figures, f"false positives, {split}", [str(q.false_positives) for q in qualities])
+
+
+BAIT = Path(__file__).resolve().parents[2] / "data" / "generic-bait"
+# A test fixture's literal credential: `name = "value"`, alone on its line, in the bait's tests/ folder.
+FIXTURE_ASSIGNMENT = re.compile(r"""^\s*[A-Za-z_]\w*\s*=\s*["'][^"']{8,}["']\s*$""")
+
+
+def _bait(root: Path) -> tuple[list[str], set[tuple[str, int]]]:
+    files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() and p.name != "README.md")
+    fixtures = {
+        (name, number)
+        for name in files
+        if name.startswith("tests/")
+        for number, line in enumerate((root / name).read_text(encoding="utf-8").splitlines(), 1)
+        if FIXTURE_ASSIGNMENT.match(line)
+    }
+    return files, fixtures
+
+
+def test_scan_secrets_generic_bait_against_gitleaks_kingfisher_and_detect_secrets(tmp_path, kingfisher_cache):
+    # Copied out of tests/data/ so that no tool reads every file as a test fixture by its path.
+    root = tmp_path / "bait"
+    shutil.copytree(BAIT, root)
+    files, fixtures = _bait(root)
+    assert fixtures, "the bait's tests/ folder holds the fixture credentials the detectors must report"
+    scanner = SecretScanner()
+    reported = {
+        "Bastion": {
+            (name, finding.line)
+            for name in files
+            for finding in scanner.scan(name, (root / name).read_text(encoding="utf-8", errors="replace"))
+        },
+        tools.gitleaks_version(): tools.gitleaks(root).reported,
+        f"Kingfisher {kingfisher.__version__}": tools.kingfisher_scan(
+            root, jobs=None, cache_dir=kingfisher_cache
+        ).reported,
+        f"detect-secrets {tools.version('detect-secrets')}": tools.detect_secrets(root).reported,
+    }
+    bait_files = [name for name in files if not name.startswith("tests/")]
+    figures = area(
+        "Secrets, generic false-positive bait",
+        list(reported)[1:],
+        f"Input: tests/data/generic-bait ({len(bait_files)} files that look like they hold credentials and hold "
+        f"none, modelled on gitleaks' generic-api-key complaints; and {len(fixtures)} fixture credential lines "
+        "under tests/, which a detector should report). Same tools and options as the quality table.",
+    )
+    bait_hits = [{pair for pair in each if pair[0] in bait_files} for each in reported.values()]
+    row(
+        figures,
+        "findings (file, line) on bait",
+        [str(len(hits)) for hits in bait_hits],
+        "fewer than gitleaks'",
+        len(bait_hits[0]) < len(bait_hits[1]),
+    )
+    row(
+        figures,
+        "bait files with a finding",
+        [percent(len({name for name, _ in hits}), len(bait_files)) for hits in bait_hits],
+    )
+    row(
+        figures,
+        "fixture credential lines found",
+        [percent(len(fixtures & each), len(fixtures)) for each in reported.values()],
+        "all",
+        fixtures <= reported["Bastion"],
+    )

@@ -105,8 +105,9 @@ def kingfisher_scan(root: Path, *, jobs: int | None, cache_dir: Path) -> Run:
 
 
 def detect_secrets(root: Path) -> Run:
-    """`detect-secrets scan --all-files` with its default plugins and filters."""
-    done, wall, cpu = _timed([str(BIN / "detect-secrets"), "scan", "--all-files", "."], cwd=root, ok=(0,))
+    """`detect-secrets --cores 1 scan --all-files`: default plugins and filters, one process like the others."""
+    command = [str(BIN / "detect-secrets"), "--cores", "1", "scan", "--all-files", "."]
+    done, wall, cpu = _timed(command, cwd=root, ok=(0,))
     results = json.loads(done.stdout)["results"]
     return Run(
         {(_relative(root, path), item["line_number"]) for path, items in results.items() for item in items}, wall, cpu
@@ -138,3 +139,10 @@ def no_network() -> Iterator[None]:
         yield
     finally:
         socket.socket.connect, socket.socket.connect_ex = original
+
+
+def bastion_code(root: Path) -> tuple[list[tuple[str, int, str]], float, float]:
+    command = [sys.executable, "-m", "tests.bench.scanner.bastion_code", str(root)]
+    done, wall, cpu = _timed(command, cwd=Path(__file__).resolve().parents[3], ok=(0,))
+    rows = (line.split("\t") for line in done.stdout.splitlines() if line)
+    return [(path, int(line), rule) for path, line, rule in rows], wall, cpu
