@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 from scans.engine.findings import Category, Confidence, Finding, Severity, fingerprint
-from scans.engine.model_policy import Verdict, judge
+from scans.engine.model_policy import Verdict, canonical, judge
 
 PICKLE_SUFFIXES = frozenset({".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt"})
 # `.bin` is also what many unrelated tools write, so it counts only when its bytes look like a model.
@@ -236,15 +236,21 @@ def _scan_pickles(stream: BinaryIO, member: str, report: _Report) -> None:
 def _walk(stream: BinaryIO, member: str, report: _Report, *, report_damage: bool) -> bool:
     """Judge one pickle's globals; False when it could not be read to its STOP."""
     machine = _StackMachine()
+    # Each global once, at its first offset, and whether a REDUCE or the like later calls it.
+    imported: dict[tuple[str, str], list] = {}
+    complete = True
     try:
         for opcode, arg, position in pickletools.genops(stream):
             for module, name, called in machine.step(opcode, arg):
-                _judge(module, name, called, member, position or 0, report)
+                seen = imported.setdefault((module, name), [position or 0, False])
+                seen[1] = seen[1] or called
     except Exception as error:  # genops raises many kinds of error on hostile bytes: all mean "malformed"
+        complete = False
         if report_damage:
             report.unparseable(member, _damage(error), stream.tell())
-        return False
-    return True
+    for (module, name), (offset, called) in imported.items():
+        _judge(module, name, called, member, offset, report)
+    return complete
 
 
 def _damage(error: Exception) -> str:
@@ -253,6 +259,7 @@ def _damage(error: Exception) -> str:
 
 
 def _judge(module: str, name: str, called: bool, member: str, offset: int, report: _Report) -> None:
+    module, name = canonical(module, name)
     verdict = judge(module, name)
     qualified = f"{module}.{name}"
     action = "imports and calls" if called else "imports"

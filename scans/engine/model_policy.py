@@ -5,6 +5,7 @@ rebuilds data (tensors, arrays, dtypes, containers). Anything else is "unknown":
 malice, but a model should not need it, so it is reported for a person to check.
 """
 
+import _compat_pickle  # the unpickler's own table of Python 2 names, applied the same way here
 from enum import Enum
 
 
@@ -42,8 +43,6 @@ _DANGEROUS_NAMES = frozenset(
     | {("torch.hub", "load"), ("torch.hub", "load_state_dict_from_url"), ("torch.jit", "load")}
     | {("functools", "partial"), ("functools", "reduce"), ("types", "FunctionType"), ("types", "CodeType")}
 )  # fmt: skip
-# Python 2 pickles name the built-ins differently; the verdict is the same.
-_ALIASES = {"__builtin__": "builtins", "exceptions": "builtins", "cPickle": "pickle"}
 
 _SAFE_NAMES = frozenset(
     {("collections", name) for name in ("OrderedDict", "defaultdict", "deque", "Counter")}
@@ -53,7 +52,7 @@ _SAFE_NAMES = frozenset(
     )}
     # Protocol 2 writes bytes as `_codecs.encode(text, "latin1")`; protocols 0 and 1 rebuild objects
     # through copyreg. Both only construct data.
-    | {("_codecs", "encode"), ("copyreg", "_reconstructor"), ("copy_reg", "_reconstructor")}
+    | {("_codecs", "encode"), ("copyreg", "_reconstructor")}
     | {("torch._utils", name) for name in (
         "_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_parameter",
         "_rebuild_parameter_with_state", "_rebuild_qtensor", "_rebuild_sparse_tensor", "_rebuild_nested_tensor",
@@ -83,9 +82,15 @@ _SAFE_PREFIXES = ("torch.nn.modules.",)
 _CLASS_ONLY_PACKAGES = ("sklearn", "xgboost", "lightgbm")
 
 
+def canonical(module: str, name: str) -> tuple[str, str]:
+    """The name the unpickler really imports: protocols 0-2 write Python 2 names (`__builtin__.eval`)."""
+    if (module, name) in _compat_pickle.NAME_MAPPING:
+        return _compat_pickle.NAME_MAPPING[(module, name)]
+    return _compat_pickle.IMPORT_MAPPING.get(module, module), name
+
+
 def judge(module: str, name: str) -> Verdict:
-    """The verdict on `module.name` as a pickle's GLOBAL or STACK_GLOBAL would import it."""
-    module = _ALIASES.get(module, module)
+    """The verdict on `module.name` (already canonical) as a pickle's GLOBAL or STACK_GLOBAL would import it."""
     root = module.split(".", 1)[0]
     if root in _DANGEROUS_MODULES or (module, name) in _DANGEROUS_NAMES:
         return Verdict.DANGEROUS
