@@ -27,9 +27,11 @@ def test_the_baseline_holds_fingerprints_rules_and_paths_never_the_secret(plante
     path = tmp_path / "baseline.json"
     baseline_write(path, Scanner(engine="re").scan_paths(["project"]).findings)
     text = path.read_text()
-    assert PLANTED not in text and PLANTED[:12] not in text
+    assert PLANTED not in text
+    assert PLANTED[:12] not in text
     document = json.loads(text)
-    assert document["version"] == 1 and document["generated_at"]
+    assert document["version"] == 1
+    assert document["generated_at"]
     assert set(document["fingerprints"][0]) == {"fingerprint", "rule_id", "path"}
 
 

@@ -59,7 +59,8 @@ def test_gitignore_rules_apply_as_git_applies_them(tree):
 def test_a_subdirectory_scan_still_obeys_the_gitignore_above_it(tree):
     write(tree, "build/nested/x.py")
     scanned, skipped, _ = walk(Path("repo/sub"))
-    assert "local.txt" not in scanned and skipped["local.txt"] == "ignored by .gitignore"
+    assert "local.txt" not in scanned
+    assert skipped["local.txt"] == "ignored by .gitignore"
     write(tree, "sub/trace.log")
     scanned, _, _ = walk(Path("repo/sub"))
     assert "trace.log" not in scanned
@@ -67,7 +68,8 @@ def test_a_subdirectory_scan_still_obeys_the_gitignore_above_it(tree):
 
 def test_exclude_globs_are_gitignore_lines(tree):
     scanned, skipped, _ = walk(Path("repo"), exclude=["*.py", "sub/"])
-    assert "app.py" not in scanned and skipped["app.py"] == "excluded by --exclude"
+    assert "app.py" not in scanned
+    assert skipped["app.py"] == "excluded by --exclude"
     assert skipped["sub"] == "excluded by --exclude"
 
 
@@ -121,4 +123,5 @@ def test_a_named_file_is_scanned_even_when_ignored(tree):
 def test_a_missing_path_is_an_error_entry(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (entry,) = iter_files([Path("nope.txt")])
-    assert isinstance(entry, Failed) and "cannot be read" in entry.message
+    assert isinstance(entry, Failed)
+    assert "cannot be read" in entry.message

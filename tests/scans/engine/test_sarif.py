@@ -49,8 +49,10 @@ def test_results_point_at_their_rule_with_levels_locations_and_fingerprints(sari
 
 def test_rules_carry_help_and_a_security_severity(sarif):
     for rule in sarif["runs"][0]["tool"]["driver"]["rules"]:
-        assert rule["help"]["text"] and rule["help"]["markdown"]
-        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"]
+        assert rule["help"]["text"]
+        assert rule["help"]["markdown"]
+        assert rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"]
         assert 0.0 <= float(rule["properties"]["security-severity"]) <= 10.0
         assert rule["defaultConfiguration"]["level"] in {"error", "warning", "note"}
 

@@ -32,7 +32,8 @@ def test_info_findings_alone_carry_no_risk():
 @pytest.mark.parametrize("confidence", list(Confidence))
 def test_any_critical_finding_scores_at_least_70(confidence):
     score = risk_score([finding(Severity.LOW), finding(Severity.CRITICAL, confidence)])
-    assert score.ai_risk_score >= 70 and score.risk_level is RiskLevel.CRITICAL
+    assert score.ai_risk_score >= 70
+    assert score.risk_level is RiskLevel.CRITICAL
 
 
 def test_each_severity_alone_reads_as_its_own_level():
