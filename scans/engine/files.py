@@ -20,7 +20,7 @@ _SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn"})
 class Candidate:
     """A file to read: where it is on disk and the path findings name it by."""
 
-    path: Path
+    path: str
     shown: str
     size: int
 
@@ -75,70 +75,73 @@ def iter_files(
     """
     walk = _Walk(exclusion(exclude), max_file_bytes, may_stream or (lambda _path: False))
     for given in paths:
-        root = Path(given)
-        shown = shown_path(root)
+        root = os.fspath(given)
+        shown = shown_path(Path(root))
         if walk.excluded.match_file(shown):
             yield Skipped(shown, "excluded by --exclude")
-        elif root.is_dir():
-            yield from walk.directory(root, root.resolve(), _inherited_ignores(root))
+        elif os.path.isdir(root):
+            top = os.path.realpath(root)
+            yield from walk.directory(root, os.path.abspath(root), shown, top, _inherited_ignores(Path(root)))
         else:
             yield walk.file(root, shown)
 
 
+# Each .gitignore in force: its directory (absolute, unresolved) and its patterns.
 _Ignores = tuple[tuple[str, pathspec.PathSpec], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class _Walk:
+    """The recursive walk, on plain strings: pathlib objects per file cost more than reading the file."""
+
     excluded: pathspec.PathSpec
     max_file_bytes: int
     may_stream: Callable[[str], bool]
 
-    def directory(self, directory: Path, top: Path, ignores: _Ignores) -> Iterator[Entry]:
-        ignores = ignores + _ignore_file(directory)
+    def directory(self, path: str, absolute: str, shown: str, top: str, ignores: _Ignores) -> Iterator[Entry]:
+        ignores = ignores + _ignore_file(absolute)
         try:
-            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
         except OSError as error:
-            yield Failed(shown_path(directory), _reason(error))
+            yield Failed(shown, _reason(error))
             return
         for entry in entries:
-            path = Path(entry.path)
-            shown = shown_path(path)
+            child = f"{shown}/{entry.name}" if shown != "." else entry.name
+            child_absolute = f"{absolute.rstrip('/')}/{entry.name}"
             try:
                 is_link, is_dir = entry.is_symlink(), entry.is_dir(follow_symlinks=False)
             except OSError as error:
-                yield Failed(shown, _reason(error))
+                yield Failed(child, _reason(error))
                 continue
             if is_dir and entry.name in _SKIPPED_DIRECTORIES:
-                yield Skipped(shown, "version-control metadata")
-            elif _ignored(path, is_dir, ignores):
-                yield Skipped(shown, "ignored by .gitignore")
-            elif self.excluded.match_file(shown + "/" if is_dir else shown):
-                yield Skipped(shown, "excluded by --exclude")
+                yield Skipped(child, "version-control metadata")
+            elif _ignored(child_absolute, is_dir, ignores):
+                yield Skipped(child, "ignored by .gitignore")
+            elif self.excluded.match_file(child + "/" if is_dir else child):
+                yield Skipped(child, "excluded by --exclude")
             elif is_link:
-                yield self.link(path, shown, top)
+                yield self.link(entry.path, child, top)
             elif is_dir:
-                yield from self.directory(path, top, ignores)
+                yield from self.directory(entry.path, child_absolute, child, top, ignores)
             elif entry.is_file(follow_symlinks=False):
-                yield self.file(path, shown)
+                yield self.file(entry.path, child)
             else:
-                yield Skipped(shown, "not a regular file")
+                yield Skipped(child, "not a regular file")
 
-    def link(self, path: Path, shown: str, top: Path) -> Entry:
+    def link(self, path: str, shown: str, top: str) -> Entry:
         # A link is followed only to a file inside the tree: never out of it, never into a loop of directories.
-        try:
-            target = path.resolve(strict=True)
-        except (OSError, RuntimeError):
+        target = os.path.realpath(path)
+        if not os.path.exists(target):
             return Skipped(shown, "broken symlink")
-        if not target.is_relative_to(top):
+        if os.path.commonpath([target, top]) != top:
             return Skipped(shown, "symlink out of the scanned tree (not followed)")
-        if target.is_dir():
+        if os.path.isdir(target):
             return Skipped(shown, "symlink to a directory (not followed)")
         return self.file(path, shown)
 
-    def file(self, path: Path, shown: str) -> Entry:
+    def file(self, path: str, shown: str) -> Entry:
         try:
-            size = path.stat().st_size
+            size = os.stat(path).st_size
         except OSError as error:
             return Failed(shown, _reason(error))
         if size > self.max_file_bytes and not self.may_stream(shown):
@@ -146,24 +149,24 @@ class _Walk:
         return Candidate(path, shown, size)
 
 
-def _ignored(path: Path, is_dir: bool, ignores: _Ignores) -> bool:
+def _ignored(absolute: str, is_dir: bool, ignores: _Ignores) -> bool:
     """Git's rule: the deepest .gitignore with a matching line decides, and a `!` line re-includes."""
     verdict = None
-    absolute = os.path.abspath(path)
     for base, spec in ignores:
-        relative = os.path.relpath(absolute, base).replace(os.sep, "/") + ("/" if is_dir else "")
+        relative = absolute[len(base) :].lstrip("/") + ("/" if is_dir else "")
         result = spec.check_file(relative)
         if result.include is not None:
             verdict = result.include
     return bool(verdict)
 
 
-def _ignore_file(directory: Path) -> _Ignores:
+def _ignore_file(directory: str) -> _Ignores:
     try:
-        lines = (directory / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as handle:
+            lines = handle.read().splitlines()
     except OSError:
         return ()
-    return ((os.path.abspath(directory), pathspec.GitIgnoreSpec.from_lines(lines)),)
+    return ((directory, pathspec.GitIgnoreSpec.from_lines(lines)),)
 
 
 def _inherited_ignores(root: Path) -> _Ignores:
@@ -180,7 +183,7 @@ def _inherited_ignores(root: Path) -> _Ignores:
         return ()
     ignores: _Ignores = ()
     for ancestor in reversed(chain):
-        ignores += _ignore_file(ancestor)
+        ignores += _ignore_file(str(ancestor))
     return ignores
 
 

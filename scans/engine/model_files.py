@@ -10,7 +10,9 @@ import ast
 import bz2
 import io
 import lzma
+import os
 import pickletools
+import re
 import tarfile
 import zipfile
 import zlib
@@ -22,9 +24,10 @@ from typing import Any, BinaryIO
 from scans.engine.findings import Category, Confidence, Finding, Severity, fingerprint
 from scans.engine.model_policy import Verdict, canonical, judge
 
-PICKLE_SUFFIXES = frozenset({".pkl", ".pickle", ".joblib", ".pt", ".pth", ".ckpt"})
-# `.bin` is also what many unrelated tools write, so it counts only when its bytes look like a model.
-SNIFFED_SUFFIXES = frozenset({".bin"})
+PICKLE_SUFFIXES = frozenset({".pkl", ".pickle", ".joblib", ".pt", ".ckpt"})
+# `.bin` is what many unrelated tools write and `.pth` is also Python's path-configuration file, so
+# they count only when their bytes look like a model.
+SNIFFED_SUFFIXES = frozenset({".bin", ".pth"})
 NUMPY_SUFFIXES = frozenset({".npy", ".npz"})
 MODEL_SUFFIXES = PICKLE_SUFFIXES | SNIFFED_SUFFIXES | NUMPY_SUFFIXES
 
@@ -42,6 +45,7 @@ _COMPRESSED = {
     b"\xfd7zXZ": ("xz", lzma.LZMADecompressor),
 }
 # joblib can also write these; the standard library cannot read them.
+_PY2_LONG = re.compile(r"(\d)L\b")
 _UNREADABLE = {b"\x04\x22\x4d\x18": "lz4", b"ZF": "joblib's legacy zlib"}
 _REMEDIATION = (
     "Do not load this file with pickle, torch.load or joblib.load unless you trust who made it. "
@@ -51,7 +55,7 @@ _REMEDIATION = (
 
 def is_model_file(path: str, head: bytes) -> bool:
     """True when the name and the first bytes say this is a pickle-based model file."""
-    suffix = PurePosixPath(path).suffix.lower()
+    suffix = os.path.splitext(path)[1].lower()
     if suffix in PICKLE_SUFFIXES:
         return True
     if suffix in NUMPY_SUFFIXES:
@@ -184,7 +188,9 @@ def _scan_npy(stream: BinaryIO, member: str, report: _Report) -> None:
     width = 2 if magic[6] == 1 else 4
     header_length = int.from_bytes(stream.read(width), "little")
     try:
-        header = ast.literal_eval(stream.read(header_length).decode("latin-1"))
+        # Headers written by Python 2 spell integers `2L`; NumPy reads them, so this does too.
+        text = _PY2_LONG.sub(r"\1", stream.read(header_length).decode("latin-1"))
+        header = ast.literal_eval(text)
         descr = header["descr"]
     except (ValueError, SyntaxError, KeyError, TypeError, MemoryError, RecursionError):
         report.unparseable(member, "the NumPy header is malformed")

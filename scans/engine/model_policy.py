@@ -76,10 +76,11 @@ _SAFE_NAMES = frozenset(
 )  # fmt: skip
 # Module classes of a whole pickled `nn.Module` (torch.save(model)) only restore their state.
 _SAFE_PREFIXES = ("torch.nn.modules.",)
-# scikit-learn, XGBoost and LightGBM models pickle their estimator classes. Their packages also hold
-# functions that read files or the network (sklearn.datasets.fetch_*), so only CamelCase names, the
-# classes, are allowed from them: constructing an estimator only stores its parameters.
-_CLASS_ONLY_PACKAGES = ("sklearn", "xgboost", "lightgbm")
+# scikit-learn, XGBoost and LightGBM models pickle their estimator classes, and SciPy's sparse
+# matrices travel inside them. These packages also hold functions that read files or the network
+# (sklearn.datasets.fetch_*), so only CamelCase names, the classes, are allowed from them:
+# constructing an estimator or a matrix only stores its parameters.
+_CLASS_ONLY_PACKAGES = ("sklearn", "xgboost", "lightgbm", "scipy.sparse")
 
 
 def canonical(module: str, name: str) -> tuple[str, str]:
@@ -96,6 +97,7 @@ def judge(module: str, name: str) -> Verdict:
         return Verdict.DANGEROUS
     if (module, name) in _SAFE_NAMES or module.startswith(_SAFE_PREFIXES) and name[:1].isupper():
         return Verdict.SAFE
-    if root in _CLASS_ONLY_PACKAGES and name[:1].isupper() and "." not in name:
+    in_package = any(module == package or module.startswith(package + ".") for package in _CLASS_ONLY_PACKAGES)
+    if in_package and name[:1].isupper() and "." not in name:
         return Verdict.SAFE
     return Verdict.UNKNOWN

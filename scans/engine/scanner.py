@@ -1,9 +1,10 @@
 """One scan over files: each file read once, the secret prefilter first, then the analyzers its type needs."""
 
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from scans.engine.analyzers import TEXT_ANALYZERS, TextAnalyzer
 from scans.engine.files import (
@@ -77,7 +78,7 @@ class Scanner:
             return scan_model_file(path, data)
         if is_binary(head):
             return None
-        analyzers = self._by_suffix.get(PurePosixPath(path).suffix.lower(), ())
+        analyzers = self._by_suffix.get(os.path.splitext(path)[1].lower(), ())
         if not analyzers:
             return self.secrets.scan_bytes(path, data)
         text = data.decode("utf-8", "replace")
@@ -104,11 +105,11 @@ class Scanner:
         return result.finish(started)
 
     def _streams(self, shown: str) -> bool:
-        return PurePosixPath(shown).suffix.lower() in MODEL_SUFFIXES
+        return os.path.splitext(shown)[1].lower() in MODEL_SUFFIXES
 
     def _scan_candidate(self, entry: Candidate, result: ScanResult) -> None:
         try:
-            with entry.path.open("rb") as handle:
+            with open(entry.path, "rb") as handle:
                 if entry.size > self.max_file_bytes:
                     if entry.size > self.max_model_bytes or not is_model_file(entry.shown, handle.read(512)):
                         result.skipped.append((entry.shown, "larger than the size limit"))

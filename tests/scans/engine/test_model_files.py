@@ -206,6 +206,14 @@ def test_model_files_are_recognised_by_name_and_bytes():
     assert is_model_file("a.npy", b"\x93NUMPY\x01\x00")
     assert not is_model_file("a.npy", b"text")
     assert not is_model_file("model.py", b"\x80\x02")
+    assert not is_model_file("distutils-precedence.pth", b"import os; var = 'SETUPTOOLS_USE_DISTUTILS'")
+    assert is_model_file("resnet.pth", b"PK\x03\x04")
+
+
+def test_a_python2_npy_header_is_read():
+    header = b"{'descr': '|O', 'fortran_order': False, 'shape': (2L,), }".ljust(69) + b"\n"
+    data = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header + pickle.dumps([_System()], protocol=2)
+    assert [f.rule_id for f in scan_model_file("old.npy", data)] == ["model.dangerous-import"]
 
 
 def test_the_pickle_is_never_loaded(tmp_path):
@@ -218,3 +226,18 @@ def test_the_pickle_is_never_loaded(tmp_path):
     findings = scan_model_file("model.pkl", pickle.dumps(Toucher()))
     assert ("model.dangerous-import", "io.open") in imports(findings)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "rule"),
+    [
+        ("sklearn.linear_model._logistic", "LogisticRegression", None),
+        ("scipy.sparse._csr", "csr_matrix", "model.unknown-import"),  # a lower-case name: not a class by convention
+        ("scipy.sparse._coo", "CooMatrix", None),
+        ("sklearn.datasets", "fetch_openml", "model.unknown-import"),  # a function that downloads
+        ("scipy.io", "Loadmat", "model.unknown-import"),  # outside scipy.sparse
+    ],
+)
+def test_ml_library_classes_are_allowed_but_not_their_functions(module, name, rule):
+    crafted = f"c{module}\n{name}\n)R.".encode()
+    assert [f.rule_id for f in scan_model_file("est.pkl", crafted)] == ([rule] if rule else [])
