@@ -1,7 +1,11 @@
 """The analyzers a scan runs on text files, chosen by file suffix.
 
 Secrets run on every file and model files are recognised by their bytes; the other analyzers
-(dangerous code, and any added later) register here with the suffixes they read.
+(dangerous code, and any added later) register here with the suffixes they read, one line each:
+
+    TEXT_ANALYZERS = (TextAnalyzer("code", frozenset({".py", ".js", ".ts"}), scan_code),)
+
+A scan decodes a file once for all the analyzers of its suffix, after the secret prefilter.
 """
 
 from collections.abc import Callable

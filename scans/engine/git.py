@@ -78,7 +78,7 @@ def scan_history(
     seen: set[str] = set()
     for blob, data in _contents(top, wanted):
         origin = origins[blob]
-        findings = scanner.scan_file(origin.path, data)
+        findings = scanner.analyze(origin.path, data)
         if findings is None:
             result.skipped.append((f"{origin.path}@{origin.commit[:12]}", "binary file"))
             continue
@@ -112,7 +112,7 @@ def scan_staged(
         if len(data) > scanner.max_file_bytes:
             result.skipped.append((shown, "larger than the size limit"))
             continue
-        findings = scanner.scan_file(shown, data)
+        findings = scanner.analyze(shown, data)
         if findings is None:
             result.skipped.append((shown, "binary file"))
             continue

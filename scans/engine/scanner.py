@@ -71,8 +71,12 @@ class Scanner:
     def engine(self) -> str:
         return self.secrets.engine
 
-    def scan_file(self, path: str, data: bytes) -> list[Finding] | None:
-        """Findings in one file's bytes, or None for a binary file no analyzer reads."""
+    def scan_file(self, path: str, data: bytes) -> list[Finding]:
+        """Findings in one file's bytes (none for a binary file that is not a model file)."""
+        return self.analyze(path, data) or []
+
+    def analyze(self, path: str, data: bytes) -> list[Finding] | None:
+        """Like `scan_file`, but None for a binary file no analyzer reads, so a walk can report the skip."""
         head = data[:BINARY_SNIFF_BYTES]
         if is_model_file(path, head):
             return scan_model_file(path, data)
@@ -119,7 +123,7 @@ class Scanner:
                     size = entry.size
                 else:
                     data = handle.read()
-                    findings, size = self.scan_file(entry.shown, data), len(data)
+                    findings, size = self.analyze(entry.shown, data), len(data)
         except OSError as error:
             result.errors.append((entry.shown, f"cannot be read ({error.strerror or type(error).__name__})"))
             return
