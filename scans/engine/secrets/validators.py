@@ -74,6 +74,7 @@ def aws_key_id(key_id: str) -> bool:
 
 
 def luhn(digits: str) -> bool:
+    """The mod-10 check digit of card numbers and of the vendors' identifiers that borrowed it."""
     numbers = [int(c) for c in digits if c.isdigit()]
     if len(numbers) < 2:
         return False
@@ -87,10 +88,64 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+_BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+def _bech32_polymod(values: list[int]) -> int:
+    generator = (0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3)
+    check = 1
+    for value in values:
+        top = check >> 25
+        check = (check & 0x1FFFFFF) << 5 ^ value
+        for bit, constant in enumerate(generator):
+            if top >> bit & 1:
+                check ^= constant
+    return check
+
+
+def bech32(text: str) -> bool:
+    """BIP-173 Bech32: a human-readable part, `1`, then data ending in a six-character checksum.
+
+    age secret keys are Bech32 under the part `age-secret-key-`, so a typo or a made-up key fails.
+    """
+    lowered = text.lower()
+    hrp, separator, data = lowered.rpartition("1")
+    if not hrp or not separator or len(data) < 6 or any(c not in _BECH32 for c in data):
+        return False
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    return _bech32_polymod(expanded + [_BECH32.index(c) for c in data]) == 1
+
+
+def _b64decode_standard(text: str) -> bytes:
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+
+
+def pem_private_key_base64(text: str) -> bool:
+    """Base64 that decodes to a PEM private key, not to the certificates and public keys kubeconfigs also carry."""
+    try:
+        head = _b64decode_standard(text[: len(text) - len(text) % 4])[:80]
+    except (ValueError, binascii.Error):
+        return False
+    return head.startswith(b"-----BEGIN ") and b"PRIVATE KEY-----" in head
+
+
+def basic_credentials(text: str) -> bool:
+    """An HTTP Basic value: base64 of printable `user:password` with a non-empty password."""
+    try:
+        decoded = _b64decode_standard(text).decode("utf-8")
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return False
+    user, colon, password = decoded.partition(":")
+    return bool(colon and password) and decoded.isprintable()
+
+
 VALIDATORS: dict[str, Validator] = {
     "github_checksum": Validator(github_checksum, strict=False),
     "jwt": Validator(jwt_structure, strict=True),
     "pypi_macaroon": Validator(pypi_macaroon, strict=True),
     "aws_key_id": Validator(aws_key_id, strict=True),
     "luhn": Validator(luhn, strict=True),
+    "bech32": Validator(bech32, strict=False),
+    "pem_private_key_base64": Validator(pem_private_key_base64, strict=True),
+    "basic_credentials": Validator(basic_credentials, strict=True),
 }
