@@ -87,7 +87,7 @@ _FILE_SUFFIX = re.compile(
 # Each part is a word with at most a number after it, which random tokens (`mF_9.B5f-4.1JqM`) never keep up.
 _WORD_PART = r"(?:(?:[A-Z]?[a-z]+|[A-Z]+)[0-9]*|[0-9]+)"
 _IDENTIFIER = re.compile(
-    rf"^(?:{_WORD_PART}(?:[_.:-]{_WORD_PART})+|[A-Z]?[a-z]{{2,}}(?:[A-Z][a-z]{{2,}})+[0-9]{{0,2}})$"
+    rf"^(?:{_WORD_PART}(?:[_.:*-]{_WORD_PART})+|[A-Z]?[a-z]{{2,}}(?:[A-Z][a-z]{{2,}})+[0-9]{{0,2}})$"
 )
 _WORDS = frozenset(
     {
@@ -126,6 +126,11 @@ def generic_refusal(value: str, *, line: str, password: bool) -> str | None:
         return "placeholder, reference or documentation key"
     if any(c.isspace() for c in value):
         return "text with spaces"
+    if not value.isprintable():
+        return "binary or control characters"
+    if password and value.isalpha():
+        # A lone word (`Incorrect`, `Passwort`) under a password name is a label or a message far more often.
+        return "a word"
     if lowered in _WORDS or lowered.strip("_-.") in _WORDS:
         return "a word"
     if _INTERPOLATION.search(value) or _MADE_UP.search(value):

@@ -6,8 +6,9 @@ Such detectors are known for noise (a commit hash in `api_version`, an i18n stri
 not substrings (`max_tokens` and `keyboard` are not secrets), and strict about the value, through
 the shared allow-list and the structural refusals of `generic_refusal`.
 
-Cost: a file with none of the name words is refused by one substring check per word on text the
-scanner has already lowered; otherwise only the lines holding a word run the one assignment regex.
+Cost: which name words a file holds is asked of its bytes (one Hyperscan pass, or ASCII-lowered
+substring checks), so a file with none is never decoded; otherwise only the lines holding a word
+run the one assignment regex.
 """
 
 import re
@@ -18,6 +19,11 @@ from functools import lru_cache
 from scans.engine.findings import Confidence, Severity
 from scans.engine.secrets.allowlist import generic_refusal
 from scans.engine.secrets.rules import shannon_entropy
+
+try:
+    import hyperscan
+except ImportError:  # The keyword path below finds the same words, only slower.
+    hyperscan = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +116,11 @@ _NOT_SECRET_LAST = frozenset(
 _NAME_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 # One regex for every line family: a name (optionally quoted or indexed), an assignment operator of
 # Python/JS/Go/Ruby/PHP/Java/YAML/INI/TOML/HCL/.env/JSON, then a quoted or a bare value. The scheme of
-# an Authorization header is skipped so the token after it is the value.
+# an Authorization header is skipped so the token after it is the value. The name is possessive, so
+# a line costs one pass instead of a retry at every shorter name.
 _ASSIGNMENT = re.compile(
     r"""
-    (?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,80})
+    (?<![\w.-])(?P<name>[A-Za-z_][\w.-]{0,80}+)
     (?:["']?\])?["']?
     [ \t]{0,4}(?:=>|:=|\|\|=|\?\?=|=(?!=)|:(?![:/]))[ \t]{0,4}
     (?:(?i:bearer|basic|token)[ \t]+)?
@@ -158,11 +165,37 @@ def name_kind(name: str) -> str | None:
     return None
 
 
-def find_generic(path: str, text: str, lowered: str) -> Iterator[GenericCandidate]:
-    """Secret and password assignments in `text` (`lowered` is `text.lower()`, which the scanner has)."""
-    words = [word for word in NAME_WORDS if word in lowered]
-    if not words:
-        return
+class NameWords:
+    """Which of the name words a file's bytes hold, ignoring ASCII case, by either engine alike."""
+
+    def __init__(self, *, engine: str) -> None:
+        self._database = None
+        if engine == "hyperscan" and hyperscan is not None:
+            flags = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
+            self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            self._database.compile(
+                expressions=[word.encode() for word in NAME_WORDS],
+                ids=list(range(len(NAME_WORDS))),
+                elements=len(NAME_WORDS),
+                flags=[flags] * len(NAME_WORDS),
+            )
+            self._scratch = hyperscan.Scratch(self._database)
+
+    def present(self, data: bytes) -> list[str]:
+        if self._database is None:
+            lowered = data.lower()
+            return [word for word in NAME_WORDS if word.encode() in lowered]
+        found: set[int] = set()
+
+        def on_match(word: int, start: int, end: int, flags: int, context: object) -> None:
+            found.add(word)
+
+        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        return [NAME_WORDS[index] for index in sorted(found)]
+
+
+def find_generic(path: str, text: str, lowered: str, words: list[str]) -> Iterator[GenericCandidate]:
+    """Secret and password assignments in `text`, given `text.lower()` and the name words it holds."""
     code = path.lower().endswith(_CODE_SUFFIXES)
     confidence = Confidence.LOW if _TEST_PATH.search(path) else Confidence.MEDIUM
     for start, end in _lines_holding(lowered, words):

@@ -4,7 +4,7 @@ import bisect
 from collections.abc import Sequence
 
 from scans.engine.findings import Category, Confidence, Finding, fingerprint, mask, masked_line
-from scans.engine.secrets.generic import GenericRule, find_generic
+from scans.engine.secrets.generic import GenericRule, NameWords, find_generic
 from scans.engine.secrets.matcher import best_prefilter
 from scans.engine.secrets.rules import Candidate, Rule, load_rules
 
@@ -14,6 +14,7 @@ class SecretScanner:
         self.rules = list(load_rules() if rules is None else rules)
         self.generic = generic
         self._prefilter = best_prefilter(self.rules, engine=engine)
+        self._name_words = NameWords(engine=self._prefilter.name) if generic else None
 
     @property
     def engine(self) -> str:
@@ -25,7 +26,8 @@ class SecretScanner:
     def scan_bytes(self, path: str, data: bytes, *, text: str | None = None) -> list[Finding]:
         """Findings in one file's bytes; most files end after the prefilter, without being decoded."""
         hits = self._prefilter.candidates(data)
-        if not hits and not self.generic:
+        words = self._name_words.present(data) if self._name_words is not None else []
+        if not hits and not words:
             return []
         if text is None:
             text = data.decode("utf-8", "replace")
@@ -40,10 +42,10 @@ class SecretScanner:
                 kept = best.get(span)
                 if kept is None or _preferred(rule, candidate, kept[0], kept[2]):
                     best[span] = (rule, candidate.value, candidate.confidence)
-        if self.generic:
+        if words:
             # A value a provider rule already named is reported once, under that rule's name.
             claimed = sorted(best)
-            for found in find_generic(path, text, lowered):
+            for found in find_generic(path, text, lowered, words):
                 if not _overlaps(claimed, found.start, found.end):
                     best.setdefault((found.start, found.end), (found.rule, found.value, found.confidence))
         if not best:

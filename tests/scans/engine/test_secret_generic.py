@@ -99,6 +99,7 @@ def test_nothing_in_the_false_positive_bait_is_reported(scanner, file):
         ("tokenizer", None),
         ("keyboard", None),
         ("monkey", None),
+        ("keyword", None),
         ("primary_key", None),
         ("public_key", None),
         ("api_key_id", None),
@@ -177,7 +178,8 @@ def test_text_without_a_secret_like_name_never_runs_the_assignment_regex(monkeyp
 
     monkeypatch.setattr(generic, "_ASSIGNMENT", Refusing())
     text = 'colour = "OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA"\nwidth = 12\n'
-    assert list(find_generic("app.py", text, text.lower())) == []
+    assert list(find_generic("app.py", text, text.lower(), [])) == []
+    assert SecretScanner(engine="re").scan("app.py", text) == []
 
 
 def test_the_generic_pass_can_be_turned_off():
