@@ -31,11 +31,6 @@ TRUE_ASSIGNMENTS = [
     ("pyproject.toml", 'api_secret = "021721a278f64f7fd633dbdde131ca3766e4d58e72e310275dff6c15c0c8e9df"', SECRET),
     (".env", "ACME_PRIVATE_KEY=u1XXdo0cZuzren68K4TunPFz46PDjqipVJIq", SECRET),
     ("deploy/main.tf", '  password = "Vn8#qLz2!Rw5"', PASSWORD),
-    (
-        "deploy/run.sh",
-        'curl -H "Authorization: Bearer RBMeyyMDHqJ38aRUhR4IWrXPvhsBkDa9U4UqGWlG6g3O" https://api.acme.io',
-        SECRET,
-    ),
 ]
 
 
