@@ -5,6 +5,7 @@ so adding a rule never adds a pass over the tree.
 """
 
 import ast
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -155,22 +156,36 @@ def _check_jwt_decode(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> N
 
 
 def _check_sql(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
-    if len(call.args) > 1 or keyword(call, "params") is not None:
-        return  # bound parameters: what is interpolated is at most an identifier such as a table name
     query = argument(call, 0, "sql")
-    if query is not None and is_built_string(query, scope):
+    if query is None or not is_built_string(query, scope):
+        return
+    bound = len(call.args) > 1 or keyword(call, "params") is not None
+    # Values bound as parameters with a placeholder left in the text: what was interpolated is at
+    # most an identifier such as a table name, the accepted way to vary those.
+    if not (bound and _keeps_placeholder(query)):
         an.report("python.sql-injection", call)
 
 
 def _check_sql_extra(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
-    if keyword(call, "params") is not None or keyword(call, "select_params") is not None:
-        return
+    bound = keyword(call, "params") is not None or keyword(call, "select_params") is not None
     for name in ("where", "select", "tables", "order_by"):
         given = keyword(call, name)
         parts = given.elts if type(given) in (ast.List, ast.Tuple) else given.values if type(given) is ast.Dict else ()
-        if any(is_built_string(part, scope) for part in parts):
+        if any(is_built_string(part, scope) and not (bound and _keeps_placeholder(part)) for part in parts):
             an.report("python.sql-injection", call)
             return
+
+
+# After `%` formatting only a doubled `%%s` is left for the driver; otherwise `%s`, `%(name)s`.
+_PLACEHOLDER_AFTER_PERCENT = re.compile(r"%%s|%%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]\w*|\$\d")
+_PLACEHOLDER = re.compile(r"%s|%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]\w*|\$\d")
+
+
+def _keeps_placeholder(node: ast.expr) -> bool:
+    """Whether the literal text of a built query still holds a driver placeholder."""
+    pattern = _PLACEHOLDER_AFTER_PERCENT if type(node) is ast.BinOp and type(node.op) is ast.Mod else _PLACEHOLDER
+    texts = [sub.value for sub in ast.walk(node) if type(sub) is ast.Constant and isinstance(sub.value, str)]
+    return any(pattern.search(text) for text in texts)
 
 
 def _check_bind(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:

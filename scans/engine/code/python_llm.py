@@ -132,11 +132,11 @@ class LlmFlow:
             return self._call_taint(node, scope)
         if kind is ast.Attribute:
             base = node.value
-            if type(base) is ast.Name and (
-                (base.id in _REQUEST_NAMES and node.attr in _REQUEST_FIELDS)
-                or (node.attr == "argv" and self.an.aliases.get(base.id, base.id) == "sys")
-            ):
-                return USER
+            if type(base) is ast.Name:
+                imported = self.an.aliases.get(base.id, base.id)
+                is_request = base.id in _REQUEST_NAMES or imported.endswith(".request")  # flask's, under any name
+                if (is_request and node.attr in _REQUEST_FIELDS) or (node.attr == "argv" and imported == "sys"):
+                    return USER
             if type(base) is ast.Attribute and base.attr == "request" and node.attr in _REQUEST_FIELDS:
                 return USER
             return self.taint(base, scope)
