@@ -33,16 +33,24 @@ def _labels(relative: str) -> dict[int, set[str]]:
 @pytest.mark.parametrize("relative", FILES)
 def test_every_labelled_positive_is_reported(relative):
     reported = _reported(relative)
-    missed = [(line, rule) for line, rules in _labels(relative).items() for rule in rules - {"negative"}
-              if rule not in reported.get(line, set())]
+    missed = [
+        (line, rule)
+        for line, rules in _labels(relative).items()
+        for rule in rules - {"negative"}
+        if rule not in reported.get(line, set())
+    ]
     assert missed == []
 
 
 @pytest.mark.parametrize("relative", FILES)
 def test_nothing_is_reported_on_negative_or_unlabelled_lines(relative):
     labels = _labels(relative)
-    extra = [(line, rule) for line, rules in _reported(relative).items() for rule in rules
-             if rule not in labels.get(line, set())]
+    extra = [
+        (line, rule)
+        for line, rules in _reported(relative).items()
+        for rule in rules
+        if rule not in labels.get(line, set())
+    ]
     assert extra == []
 
 
