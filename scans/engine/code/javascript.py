@@ -23,6 +23,8 @@ _EXEC_NAMES = frozenset({"exec", "execSync"})
 _LLM_CALLS = frozenset({"generateText", "streamText", "generateObject", "streamObject"})
 _LLM_RECEIVER_WORDS = ("llm", "model", "chat", "chain", "agent", "openai", "anthropic")
 _CLIENT_RESOURCES = frozenset({"completions", "messages", "responses"})
+_MODEL_OUTPUT_MARKERS = ("choices", "output_text", "delta", "content[0]", "completions", "messages.create")
+_MODEL_OUTPUT_MARKERS += ("generateText", "streamText", "generateObject", "streamObject", "invoke(", "stream(")
 _DECLARATIONS = frozenset({"const", "let", "var"})
 
 
@@ -34,6 +36,8 @@ class _JavaScript:
         self.tainted: set[str] = set()
         self._line_starts: list[int] | None = None
         self.aliases, self.exec_functions = _child_process_bindings(self.tokens)
+        # Following assignments costs a scan per assignment; only files that can hold model output pay it.
+        self.follows_model_output = any(marker in text for marker in _MODEL_OUTPUT_MARKERS)
 
     # -- expressions -------------------------------------------------------------------------------
 
@@ -97,12 +101,12 @@ class _JavaScript:
             if token.kind != "name":
                 continue
             value = token.value
-            after = [t.value for t in tokens[i + 1 : i + 4]]
+            after = [t.value for t in tokens[i + 1 : i + 6]]
             if value in self.tainted or value in _LLM_CALLS or value in ("choices", "output_text"):
                 return True
             if value == "delta" and after[:2] in ([".", "content"], [".", "text"]):
                 return True
-            if value == "content" and after[:1] == ["["] and i > 0 and tokens[i - 1].value == ".":
+            if value == "content" and after == ["[", "0", "]", ".", "text"] and i and tokens[i - 1].value == ".":
                 return True  # Anthropic: message.content[0].text
             if value in ("create", "stream") and i >= 2 and tokens[i - 2].value in _CLIENT_RESOURCES:
                 return True
@@ -122,10 +126,11 @@ class _JavaScript:
             value = token.value
             previous = tokens[i - 1].value if i and tokens[i - 1].kind == "punct" else ""
             following = tokens[i + 1].value if i + 1 < len(tokens) and tokens[i + 1].kind == "punct" else ""
-            if value in _DECLARATIONS or following in ("=", "+="):
-                self._track_assignment(i)
-            elif value == "of" and i >= 1:
-                self._track_loop(i)
+            if self.follows_model_output:
+                if value in _DECLARATIONS or following in ("=", "+="):
+                    self._track_assignment(i)
+                elif value == "of" and i >= 1:
+                    self._track_loop(i)
             if previous in (".", "?."):
                 self._member(i, value, following)
             elif following == "(":
@@ -160,7 +165,7 @@ class _JavaScript:
             self._dynamic_code(i - 1 if i and self.tokens[i - 1].value == "new" else i, i + 1, "js.new-function")
         elif value in self.exec_functions:
             self._exec(i, i + 1)
-        elif len(value) > 3 and value.startswith("set") and value[3].isupper():
+        elif self.follows_model_output and len(value) > 3 and value.startswith("set") and value[3].isupper():
             # React state: setHtml(modelOutput) makes `html` carry it.
             spans = self.arguments(i + 1)
             if spans and self.carries_model_output(self.tokens[spans[0][0] : spans[0][1]]):
@@ -272,8 +277,15 @@ def _child_process_bindings(tokens: list[Token]) -> tuple[set[str], set[str]]:
     return aliases, functions
 
 
+# Every rule needs one of these words in the file (exec only counts once child_process is
+# imported), so a file without any is not tokenized at all.
+_TRIGGERS = ("eval", "Function", "child_process", "innerHTML", "outerHTML", "insertAdjacentHTML", "__html")
+
+
 def scan_javascript(path: str, text: str) -> list[Finding]:
     """Dangerous calls in JavaScript or TypeScript source (JSX included)."""
+    if not any(word in text for word in _TRIGGERS) and not ("document" in text and "write" in text):
+        return []
     try:
         return _JavaScript(path, text).run()
     except RecursionError:
