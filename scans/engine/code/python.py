@@ -28,13 +28,11 @@ class Scope:
     def __init__(self, parent: "Scope | None", function: ast.AST | None) -> None:
         self.parent = parent
         self.function = function
-        self.built_sql: set[str] = set()
+        # Names holding a query built from values; True when a driver placeholder is left in it.
+        self.built_sql: dict[str, bool] = {}
         self.taint: dict[str, int] = {}
         self.defs: dict[str, ast.expr] = {}
         self.is_tool = False
-
-    def has_built_sql(self, name: str) -> bool:
-        return name in self.built_sql
 
     def taint_of(self, name: str) -> int:
         """What reaches `name` here; a closure sees its enclosing functions' names."""

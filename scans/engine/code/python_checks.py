@@ -58,7 +58,10 @@ _ACCESS_ATTRS = frozenset(
         "is_owner",
     }
 )
-_ACCESS_WORDS = ("permission", "role", "admin", "authoriz", "owner", "privilege")
+# Parts of an identifier split at "_": `is_owner`, `user_roles`, `admin` — not `ownerDocument`.
+_ACCESS_WORDS = frozenset(
+    {"permission", "permissions", "perm", "perms", "role", "roles", "admin", "owner", "authorized", "privilege"}
+)
 
 
 def _is_password_name(name: str) -> bool:
@@ -162,7 +165,7 @@ def _check_sql(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
     bound = len(call.args) > 1 or keyword(call, "params") is not None
     # Values bound as parameters with a placeholder left in the text: what was interpolated is at
     # most an identifier such as a table name, the accepted way to vary those.
-    if not (bound and _keeps_placeholder(query)):
+    if not (bound and _keeps_placeholder(query, scope)):
         an.report("python.sql-injection", call)
 
 
@@ -171,7 +174,7 @@ def _check_sql_extra(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> No
     for name in ("where", "select", "tables", "order_by"):
         given = keyword(call, name)
         parts = given.elts if type(given) in (ast.List, ast.Tuple) else given.values if type(given) is ast.Dict else ()
-        if any(is_built_string(part, scope) and not (bound and _keeps_placeholder(part)) for part in parts):
+        if any(is_built_string(part, scope) and not (bound and _keeps_placeholder(part, scope)) for part in parts):
             an.report("python.sql-injection", call)
             return
 
@@ -181,8 +184,10 @@ _PLACEHOLDER_AFTER_PERCENT = re.compile(r"%%s|%%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]
 _PLACEHOLDER = re.compile(r"%s|%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]\w*|\$\d")
 
 
-def _keeps_placeholder(node: ast.expr) -> bool:
+def _keeps_placeholder(node: ast.expr, scope: "Scope") -> bool:
     """Whether the literal text of a built query still holds a driver placeholder."""
+    if type(node) is ast.Name:
+        return scope.built_sql.get(node.id, False)
     pattern = _PLACEHOLDER_AFTER_PERCENT if type(node) is ast.BinOp and type(node.op) is ast.Mod else _PLACEHOLDER
     texts = [sub.value for sub in ast.walk(node) if type(sub) is ast.Constant and isinstance(sub.value, str)]
     return any(pattern.search(text) for text in texts)
@@ -227,14 +232,16 @@ def is_built_string(node: ast.expr, scope: "Scope") -> bool:
     kind = type(node)
     if kind is ast.JoinedStr:
         return any(type(value) is ast.FormattedValue for value in node.values)
-    if kind is ast.BinOp and type(node.op) in (ast.Mod, ast.Add):
-        if is_literal(node):
-            return False
-        return _is_text(node.left) or _is_text(node.right) or is_built_string(node.left, scope)
+    if kind is ast.BinOp:
+        if type(node.op) is ast.Mod:  # whatever the template, what matters is what fills it
+            return not is_literal(node.right)
+        if type(node.op) is ast.Add and not is_literal(node):
+            return _is_text(node.left) or _is_text(node.right) or is_built_string(node.left, scope)
+        return False
     if kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr in ("format", "replace"):
         return _is_text(node.func.value) and not all(is_literal(arg) for arg in node.args) or bool(node.keywords)
     if kind is ast.Name:
-        return scope.has_built_sql(node.id)
+        return node.id in scope.built_sql
     return False
 
 
@@ -256,10 +263,11 @@ def check_assignment(an: "PythonAnalyzer", node: ast.Assign | ast.AugAssign | as
 
 
 def _assign_name(an: "PythonAnalyzer", node: ast.stmt, name: str, value: ast.expr, scope: "Scope") -> None:
-    if is_built_string(value, scope) or (type(node) is ast.AugAssign and name in scope.built_sql):
-        scope.built_sql.add(name)
-    else:
-        scope.built_sql.discard(name)
+    if is_built_string(value, scope):
+        kept = _keeps_placeholder(value, scope)
+        scope.built_sql[name] = kept or (type(node) is ast.AugAssign and scope.built_sql.get(name, False))
+    elif type(node) is not ast.AugAssign:
+        scope.built_sql.pop(name, None)
     if name == "DEBUG" and is_true(value) and scope.parent is None and is_settings_path(an.path):
         an.report("python.django-debug", node)
     if _is_password_name(name.lower()):
@@ -286,9 +294,10 @@ def is_settings_path(path: str) -> bool:
 
 
 def is_test_path(path: str) -> bool:
-    lowered = path.replace("\\", "/").lower()
+    lowered = "/" + path.replace("\\", "/").lower()
     name = lowered.rpartition("/")[2]
-    return "/tests/" in f"/{lowered}" or name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+    in_tests = "/tests/" in lowered or "/test/" in lowered
+    return in_tests or name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
 
 
 def check_assert(an: "PythonAnalyzer", node: ast.Assert) -> None:
@@ -300,8 +309,8 @@ def check_assert(an: "PythonAnalyzer", node: ast.Assert) -> None:
         if kind is ast.Attribute and sub.attr in _ACCESS_ATTRS:
             break
         if kind in (ast.Name, ast.Attribute):
-            word = (sub.id if kind is ast.Name else sub.attr).lower()
-            if any(part in word for part in _ACCESS_WORDS):
+            word = sub.id if kind is ast.Name else sub.attr
+            if not _ACCESS_WORDS.isdisjoint(word.lower().split("_")):
                 break
         if kind is ast.Compare and _compares_user(sub):
             break
@@ -310,12 +319,22 @@ def check_assert(an: "PythonAnalyzer", node: ast.Assert) -> None:
     an.report("python.assert-access-check", node)
 
 
+def _identifier_parts(node: ast.AST) -> set[str]:
+    parts: set[str] = set()
+    for sub in ast.walk(node):
+        if type(sub) is ast.Name:
+            parts.update(sub.id.lower().split("_"))
+        elif type(sub) is ast.Attribute:
+            parts.update(sub.attr.lower().split("_"))
+    return parts
+
+
 def _compares_user(node: ast.Compare) -> bool:
     """`obj.user == request.user`, `user.id in allowed`: an ownership test, unlike `user is not None`."""
     operands = [node.left, *node.comparators]
     if any(type(op) is ast.Constant and op.value is None for op in operands):
         return False
-    return any("user" in name for operand in operands for name in names_in(operand))
+    return any("user" in _identifier_parts(operand) for operand in operands)
 
 
 BY_QUALNAME: dict[str, CallCheck] = {

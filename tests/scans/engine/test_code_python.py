@@ -142,3 +142,21 @@ def test_scan_code_dispatches_by_extension():
     assert [f.rule_id for f in scan_code("page.js", "eval(x)")] == ["js.eval"]
     assert scan_code("notes.txt", "eval(x)") == []
     assert scan_code("types.pyi", "import os\nos.system(c)") == []
+
+
+def test_a_query_kept_in_a_name_with_a_placeholder_and_bound_values_is_not_flagged():
+    text = "def f(cur, table, pk):\n    q = f'SELECT * FROM {table} WHERE id = %s'\n    cur.execute(q, (pk,))\n"
+    assert rules_of(text) == []
+    text = "def f(cur, table, pk):\n    q = f'SELECT * FROM {table} WHERE id = {pk}'\n    cur.execute(q, ())\n"
+    assert rules_of(text) == ["python.sql-injection"]
+
+
+def test_a_query_template_filled_with_a_constant_is_not_flagged():
+    assert rules_of("cur.execute(self.query % 'sumint')") == []
+    assert rules_of("cur.execute(self.query % name)") == ["python.sql-injection"]
+
+
+def test_an_assert_is_an_access_check_by_whole_identifier_parts():
+    assert rules_of("assert node.ownerDocument is doc", path="dom.py") == []
+    assert rules_of("assert decode(b, 'x-user-defined') == s", path="codec.py") == []
+    assert rules_of("assert doc.is_owner(user)", path="docs.py") == ["python.assert-access-check"]
