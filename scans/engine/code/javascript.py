@@ -134,7 +134,7 @@ class _JavaScript:
             if previous in (".", "?."):
                 self._member(i, value, following)
             elif following == "(":
-                self._call(i, value, previous)
+                self._call(i, value)
             elif value == "__html" and following == ":":
                 self._html_sink(i, i + 2, self.expression_end(i + 2), "js.dangerously-set-inner-html")
         return self.findings
@@ -158,7 +158,7 @@ class _JavaScript:
         elif value == "eval" and tokens[i - 2].value in ("window", "globalThis", "self"):
             self._dynamic_code(i - 2, i + 1, "js.eval")
 
-    def _call(self, i: int, value: str, previous: str) -> None:
+    def _call(self, i: int, value: str) -> None:
         if value == "eval":
             self._dynamic_code(i, i + 1, "js.eval")
         elif value == "Function":
