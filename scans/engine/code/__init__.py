@@ -12,7 +12,15 @@ from scans.engine.findings import Finding
 CODE_RULES: dict[str, CodeRule] = RULES
 PYTHON_EXTENSIONS = (".py", ".pyw")
 
-__all__ = ["CODE_RULES", "CodeRule", "scan_code", "scan_javascript", "scan_python"]
+__all__ = [
+    "CODE_RULES",
+    "JAVASCRIPT_EXTENSIONS",
+    "PYTHON_EXTENSIONS",
+    "CodeRule",
+    "scan_code",
+    "scan_javascript",
+    "scan_python",
+]
 
 
 def scan_code(path: str, text: str) -> list[Finding]:
