@@ -11,6 +11,7 @@ A scan decodes a file once for all the analyzers of its suffix, after the secret
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scans.engine.code import JAVASCRIPT_EXTENSIONS, PYTHON_EXTENSIONS, scan_code
 from scans.engine.findings import Finding
 
 
@@ -21,4 +22,6 @@ class TextAnalyzer:
     scan: Callable[[str, str], list[Finding]]
 
 
-TEXT_ANALYZERS: tuple[TextAnalyzer, ...] = ()
+TEXT_ANALYZERS: tuple[TextAnalyzer, ...] = (
+    TextAnalyzer("code", frozenset(PYTHON_EXTENSIONS + JAVASCRIPT_EXTENSIONS), scan_code),
+)

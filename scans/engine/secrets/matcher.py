@@ -7,7 +7,12 @@ path (substring checks on the keywords) find exactly the same secrets; the first
 because it skips the rules whose keyword appears without anything shaped like their secret.
 """
 
+import hashlib
+import os
+import tempfile
 from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
 from typing import Protocol
 
 from scans.engine.secrets.rules import Rule
@@ -43,24 +48,8 @@ class HyperscanPrefilter:
     name = "hyperscan"
 
     def __init__(self, rules: Sequence[Rule]) -> None:
-        expressions, ids, flags = [], [], []
-        prefilter = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
-        for index, rule in enumerate(rules):
-            if _compiles(rule.pattern, prefilter):
-                expressions.append(rule.pattern.encode())
-                flags.append(prefilter)
-                ids.append(index)
-            else:
-                # A construct Hyperscan refuses even as a prefilter: fall back to the rule's keywords.
-                for keyword in rule.keywords:
-                    expressions.append(_literal(keyword))
-                    flags.append(hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH)
-                    ids.append(index)
-        self._database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK) if expressions else None
-        if self._database is None:
-            return
-        self._database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
-        self._scratch = hyperscan.Scratch(self._database)
+        self._database = _database(rules) if rules else None
+        self._scratch = hyperscan.Scratch(self._database) if self._database else None
 
     def candidates(self, data: bytes) -> set[int]:
         hits: set[int] = set()
@@ -74,12 +63,99 @@ class HyperscanPrefilter:
         return hits
 
 
-def _compiles(pattern: str, flags: int) -> bool:
+_PREFILTER_FLAGS = 0
+_LITERAL_FLAGS = 0
+if hyperscan is not None:
+    _PREFILTER_FLAGS = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+    _LITERAL_FLAGS = hyperscan.HS_FLAG_CASELESS | hyperscan.HS_FLAG_SINGLEMATCH
+
+
+def _database(rules: Sequence[Rule]) -> "hyperscan.Database":
+    """The compiled database, from the cache when these exact rules were compiled before.
+
+    Compiling a couple of hundred context patterns takes Hyperscan seconds, and the command line
+    starts often; a database serialized under a hash of its inputs loads in milliseconds.
+    """
+    expressions = [rule.pattern.encode() for rule in rules]
+    flags = [_PREFILTER_FLAGS] * len(rules)
+    ids = list(range(len(rules)))
+    key = hashlib.sha256(repr((hyperscan.__name__, _hyperscan_version(), expressions, flags)).encode()).hexdigest()
+    cached = _cache_dir() / f"secrets-{key[:32]}.hsdb"
+    database = _load(cached)
+    if database is not None:
+        return database
     try:
-        hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[pattern.encode()], flags=[flags])
+        database = _compile(expressions, ids, flags)
+    except hyperscan.error:
+        # Some construct Hyperscan refuses even as a prefilter: those rules fall back to their keywords.
+        expressions, ids, flags = [], [], []
+        for index, rule in enumerate(rules):
+            if _compiles(rule.pattern):
+                expressions.append(rule.pattern.encode())
+                flags.append(_PREFILTER_FLAGS)
+                ids.append(index)
+            else:
+                for keyword in rule.keywords:
+                    expressions.append(_literal(keyword))
+                    flags.append(_LITERAL_FLAGS)
+                    ids.append(index)
+        database = _compile(expressions, ids, flags)
+    data = hyperscan.dumpb(database)
+    _store(cached, hashlib.sha256(data).digest() + data)
+    return database
+
+
+def _compile(expressions: list[bytes], ids: list[int], flags: list[int]) -> "hyperscan.Database":
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(expressions=expressions, ids=ids, elements=len(expressions), flags=flags)
+    return database
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        _compile([pattern.encode()], [0], [_PREFILTER_FLAGS])
     except hyperscan.error:
         return False
     return True
+
+
+def _hyperscan_version() -> str:
+    try:
+        return metadata.version("hyperscan")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _cache_dir() -> Path:
+    if os.environ.get("BASTION_CACHE_DIR"):
+        return Path(os.environ["BASTION_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "bastion"
+
+
+def _load(path: Path) -> "hyperscan.Database | None":
+    """The cached database, unless the file is missing, cut short or altered (its digest says)."""
+    try:
+        stored = path.read_bytes()
+    except OSError:
+        return None
+    digest, data = stored[:32], stored[32:]
+    if hashlib.sha256(data).digest() != digest:
+        return None
+    try:
+        return hyperscan.loadb(data, hyperscan.HS_MODE_BLOCK)
+    except hyperscan.error:
+        return None
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Best effort and atomic: a read-only home or a race between two processes only costs a compile."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, prefix=".hsdb-") as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        return
 
 
 def _literal(keyword: str) -> bytes:

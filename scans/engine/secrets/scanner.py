@@ -1,17 +1,20 @@
-"""The secret scanner: prefilter once over the bytes, then full regexes where it hit."""
+"""The secret scanner: prefilter once over the bytes, then full regexes where it hit, then the generic pass."""
 
 import bisect
 from collections.abc import Sequence
 
-from scans.engine.findings import Category, Finding, fingerprint, masked_line
+from scans.engine.findings import Category, Confidence, Finding, fingerprint, mask, masked_line
+from scans.engine.secrets.generic import GenericRule, NameWords, find_generic
 from scans.engine.secrets.matcher import best_prefilter
 from scans.engine.secrets.rules import Candidate, Rule, load_rules
 
 
 class SecretScanner:
-    def __init__(self, rules: Sequence[Rule] | None = None, *, engine: str = "auto") -> None:
+    def __init__(self, rules: Sequence[Rule] | None = None, *, engine: str = "auto", generic: bool = True) -> None:
         self.rules = list(load_rules() if rules is None else rules)
+        self.generic = generic
         self._prefilter = best_prefilter(self.rules, engine=engine)
+        self._name_words = NameWords(engine=self._prefilter.name) if generic else None
 
     @property
     def engine(self) -> str:
@@ -23,12 +26,13 @@ class SecretScanner:
     def scan_bytes(self, path: str, data: bytes, *, text: str | None = None) -> list[Finding]:
         """Findings in one file's bytes; most files end after the prefilter, without being decoded."""
         hits = self._prefilter.candidates(data)
-        if not hits:
+        words = self._name_words.present(data) if self._name_words is not None else []
+        if not hits and not words:
             return []
         if text is None:
             text = data.decode("utf-8", "replace")
         lowered = text.lower()
-        best: dict[tuple[int, int], tuple[Rule, Candidate]] = {}
+        best: dict[tuple[int, int], tuple[Rule | GenericRule, str, Confidence]] = {}
         for index in sorted(hits):
             rule = self.rules[index]
             if not any(keyword in lowered for keyword in rule.keywords):
@@ -36,18 +40,32 @@ class SecretScanner:
             for candidate in rule.secrets_in(text):
                 span = candidate.match.span(1)
                 kept = best.get(span)
-                if kept is None or _preferred(rule, candidate, *kept):
-                    best[span] = (rule, candidate)
+                if kept is None or _preferred(rule, candidate, kept[0], kept[2]):
+                    best[span] = (rule, candidate.value, candidate.confidence)
+        if words:
+            # A value a provider rule already named is reported once, under that rule's name.
+            claimed = sorted(best)
+            for found in find_generic(path, text, lowered, words):
+                if not _overlaps(claimed, found.start, found.end):
+                    best.setdefault((found.start, found.end), (found.rule, found.value, found.confidence))
+        if not best:
+            return []
         lines = _LineIndex(text)
+        values = [value for _, value, _ in best.values()]
         return [
-            _finding(rule, candidate, path, lines)
-            for _, (rule, candidate) in sorted(best.items(), key=lambda item: item[0])
+            _finding(rule, value, confidence, start, path, lines, values)
+            for (start, _), (rule, value, confidence) in sorted(best.items(), key=lambda item: item[0])
         ]
 
 
-def _preferred(rule: Rule, candidate: Candidate, kept_rule: Rule, kept: Candidate) -> bool:
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    # Spans are sorted by start, so only those starting before `end` can overlap.
+    return any(start < e for _, e in spans[: bisect.bisect_left(spans, (end, end))])
+
+
+def _preferred(rule: Rule, candidate: Candidate, kept_rule: Rule | GenericRule, kept: Confidence) -> bool:
     """Where two rules claim the same value, the surer and then the graver one names it."""
-    return (candidate.confidence.rank, rule.severity.rank) > (kept.confidence.rank, kept_rule.severity.rank)
+    return (candidate.confidence.rank, rule.severity.rank) > (kept.rank, kept_rule.severity.rank)
 
 
 class _LineIndex:
@@ -67,21 +85,34 @@ class _LineIndex:
         return row + 1, offset - start + 1, self.text[start : end if end != -1 else len(self.text)]
 
 
-def _finding(rule: Rule, candidate: Candidate, path: str, lines: _LineIndex) -> Finding:
-    line, column, text = lines.locate(candidate.match.start(1))
-    value = candidate.value
+def _finding(
+    rule: Rule | GenericRule,
+    value: str,
+    confidence: Confidence,
+    start: int,
+    path: str,
+    lines: _LineIndex,
+    values: list[str],
+) -> Finding:
+    line, column, text = lines.locate(start)
+    # A multi-line secret (a PEM block) starts on this line; masking its first line covers what is shown.
+    snippet = masked_line(text, value.split("\n", 1)[0])
+    # Another secret found on the same line must not show through this finding's snippet either.
+    for other in values:
+        first = other.split("\n", 1)[0]
+        if first and first != value and first in snippet:
+            snippet = snippet.replace(first, mask(first))
     return Finding(
         rule_id=rule.id,
         category=Category.SECRET,
         severity=rule.severity,
-        confidence=candidate.confidence,
+        confidence=confidence,
         title=rule.name,
         description=rule.description,
         remediation=rule.remediation,
         path=path,
         line=line,
         column=column,
-        # A multi-line secret (a PEM block) starts on this line; masking its first line covers what is shown.
-        snippet=masked_line(text, value.split("\n", 1)[0]),
+        snippet=snippet,
         fingerprint=fingerprint(rule_id=rule.id, value=value, path=path),
     )

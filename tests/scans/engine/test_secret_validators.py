@@ -136,7 +136,7 @@ def test_a_jwt_shaped_value_that_does_not_decode_is_not_reported(scanner):
     fake = "eyJub3RhIjoiand0In0.eyJzdWIiOiI0ODIxIiwibmFtZSI6Im9wcy1ib3QifQ.7QzFzoMDXmO3JKZaG3AvFTxtJfE0zqW0"
     real = _jwt({"alg": "HS256", "typ": "JWT"}, {"sub": "4821"})
     assert [f.rule_id for f in scanner.scan("app.js", f'token = "{real}"')] == ["tokens.jwt"]
-    assert scanner.scan("app.js", f'token = "{fake}"') == []
+    assert "tokens.jwt" not in {f.rule_id for f in scanner.scan("app.js", f'token = "{fake}"')}
 
 
 def test_a_kubeconfig_certificate_is_not_reported_but_its_client_key_is(scanner):

@@ -1,0 +1,13 @@
+const apiKey = process.env.ACME_API_KEY;
+const clientSecret = import.meta.env.VITE_CLIENT_SECRET;
+const config = { token: process.env.GITHUB_TOKEN, password: options.password };
+const headers = { Authorization: `Bearer ${token}` };
+const firebaseConfig = { authDomain: "acme-prod.firebaseapp.com", projectId: "acme-prod" };
+export const TOKEN_STORAGE_KEY = "acme.auth.token";
+export const PASSWORD_MIN_LENGTH = 12;
+const keyMap = { key: "ctrl+shift+down", command: "editor.action.moveLinesDownAction" };
+this.ultraPictureBox1.Name = "ultraPictureBox1";
+const validKeyChars = "0123456789abcdefghijklmnopqrstuvwxyz_-.";
+o.keySelector=n,o.haKey=!1;
+const tokenType = "Bearer";
+const secretsManagerArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/api-AbCdEf";
