@@ -10,6 +10,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+from scans.engine.code import scan_code
 from tests.bench.scanner import tools
 from tests.bench.scanner.report import area, percent, row
 
@@ -18,8 +19,6 @@ MB = 1e6
 
 
 def _bastion_lines(root: Path) -> dict[tuple[str, int], set[str]]:
-    from scans.engine.code import scan_code
-
     lines: dict[tuple[str, int], set[str]] = {}
     for path in sorted(root.rglob("*.py")):
         relative = str(path.relative_to(root))
