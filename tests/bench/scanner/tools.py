@@ -59,7 +59,8 @@ def _timed(command: list[str], *, cwd: Path, ok: tuple[int, ...]) -> tuple[subpr
     cpu, start = _children_cpu(), time.perf_counter()
     done = subprocess.run([*_offline_prefix(), *command], cwd=cwd, capture_output=True, text=True)
     wall, cpu = time.perf_counter() - start, _children_cpu() - cpu
-    assert done.returncode in ok, f"{command[0]} exited {done.returncode}: {done.stderr[-2000:]}"
+    # The end of stderr is where a tool says why it stopped; its logs before that may quote what it matched.
+    assert done.returncode in ok, f"{Path(command[0]).name} exited {done.returncode}: {done.stderr[-300:]}"
     return done, wall, cpu
 
 
