@@ -22,8 +22,8 @@ from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
-# Each region's figures replace what lies between its two lines; the notes around them are kept, and a
-# region no test of the run recorded into (`-k scan` leaves the HTTP one) stays as it was.
+# Each region's tables lie between its two lines, the notes around them are kept: a run rewrites the
+# tables it measured, each with its own date, and leaves the others (`-k scan` keeps the HTTP ones).
 REGIONS = {
     "http": ("<!-- make bench: start -->", "<!-- make bench: end -->"),
     "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
@@ -125,20 +125,23 @@ def _setting(region: str) -> str:
     return f", {backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}"
 
 
-def _figures(region: str) -> list[str]:
-    start, end = REGIONS[region]
-    lines = [
-        start,
-        f"Last run: {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        f"{_setting(region)}.",
-        "",
-    ]
+def _section(region: str, section: str, figures: Table) -> str:
+    when = f"Run {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    lines = [f"### {section}", "", f"{when}{_setting(region)}.", "", *figures.notes, *([""] if figures.notes else [])]
+    lines += ["| " + " | ".join(figures.columns) + " |", "|" + "---|" * len(figures.columns)]
+    lines += ["| " + " | ".join(row) + " |" for row in figures.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _region(region: str, body: str) -> str:
+    """The region's sections: this run's replace their namesakes, the others stay as their own run left them."""
+    sections = {}
+    for chunk in body.split("\n### ")[1:]:
+        sections[chunk.partition("\n")[0]] = f"### {chunk.strip()}\n"
     for section, figures in RESULTS[region].items():
-        lines += [f"### {section}", "", *figures.notes, *([""] if figures.notes else [])]
-        lines += ["| " + " | ".join(figures.columns) + " |", "|" + "---|" * len(figures.columns)]
-        lines += ["| " + " | ".join(row) + " |" for row in figures.rows]
-        lines.append("")
-    return [*lines, end]
+        sections[section] = _section(region, section, figures)
+    start, end = REGIONS[region]
+    return "\n".join([start, *sections.values(), end])
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -146,6 +149,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     for region in RESULTS:
         start, end = REGIONS[region]
         before, _, rest = text.partition(start)
-        _, _, after = rest.partition(end)
-        text = before + "\n".join(_figures(region)) + after
+        body, _, after = rest.partition(end)
+        text = before + _region(region, body) + after
     PERFORMANCE.write_text(text)
