@@ -11,6 +11,13 @@ from scans.engine.prompts.rules import PromptRule, RuleSet
 EXCERPT_LIMIT = 80
 _SPACES = re.compile(r"\s+")
 _HEX_SEPARATORS = re.compile(r"[ :]")
+_MORSE_CODES = (
+    ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- ...- .-- -..- -.-- --.. "
+    "----- .---- ..--- ...-- ....- ..... -.... --... ---.. ----. .-.-.- --..-- ..--.. -.-.-- .----. .-..-. "
+    "-.--. -.--.- ---... -.-.-. -...- .-.-. -....- -..-. .--.-. ..--.-"
+)
+_MORSE = dict(zip(_MORSE_CODES.split(), "abcdefghijklmnopqrstuvwxyz0123456789.,?!'\"():;=+-/@_", strict=True))  # noqa: SIM905 - a table reads better as one string
+_MORSE_WORD_GAP = re.compile(r"\s*/\s*|\s{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,18 @@ def _readable(data: bytes) -> str | None:
     return text if wordlike >= 0.7 * len(text) and " " in text.strip() else None
 
 
+def _morse(run: str) -> str | None:
+    codes = [word.split() for word in _MORSE_WORD_GAP.split(run.strip())]
+    known = sum(code in _MORSE for word in codes for code in word)
+    if known < 0.9 * sum(len(word) for word in codes):
+        return None
+    return " ".join("".join(_MORSE.get(code, "") for code in word) for word in codes)
+
+
 def decode_payload(run: str, encoding: str) -> str | None:
+    if encoding == "morse":
+        decoded = _morse(run)
+        return _readable(decoded.encode()) if decoded else None
     try:
         if encoding == "base64":
             data = base64.b64decode(run + "=" * (-len(run) % 4), validate=True)

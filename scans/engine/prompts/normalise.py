@@ -24,9 +24,11 @@ _CONFUSABLES = str.maketrans(
         "τ": "t", "υ": "u", "χ": "x", "ω": "w", "γ": "y", "μ": "u",
     }
 )  # fmt: skip
-_LEET = str.maketrans({"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+_LEET = str.maketrans(
+    {"1": "i", "3": "e", "0": "o", "4": "a", "5": "s", "7": "t", "9": "g", "8": "b", "@": "a", "$": "s"}
+)
 # Leetspeak is a digit or symbol standing inside a word; "2021" or "gpt-4" alone is not read as letters.
-_LEET_IN_WORD = re.compile(r"[a-z][013457@$]|[013457@$][a-z]")
+_LEET_IN_WORD = re.compile(r"[a-z][01345789@$]|[01345789@$][a-z]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _TAG_FIRST, _TAG_LAST = 0xE0020, 0xE007E
 

@@ -16,7 +16,7 @@ FAMILIES = frozenset(
     {"jailbreak", "injection", "delimiter", "indirect", "encoding", "system_prompt", "secrets", "exfiltration"}
 )
 VIEWS = frozenset({"normalised", "raw"})
-DECODERS = frozenset({"", "base64", "hex"})
+DECODERS = frozenset({"", "base64", "hex", "morse"})
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
 

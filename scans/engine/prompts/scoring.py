@@ -1,9 +1,9 @@
 """Score a prompt: rules and the classifier decide, an optional judge refines.
 
 A score is 0..100. Each rule carries a weight in (0, 1]; the rules found in one risk family combine
-as 1 - prod(1 - weight), so two weak signals outweigh one. `overall` is the strongest of the rules'
-combined weight (across all families) and the classifier's probability, and a prompt is `flagged`
-when overall reaches FLAG_THRESHOLD.
+as 1 - prod(1 - weight), so two weak signals outweigh one. `overall` combines the same way every
+rule found, whatever its family, with the classifier's probability as one more signal; a prompt is
+`flagged` when overall reaches FLAG_THRESHOLD.
 
 A judge is any callable taking the prompt and returning a dict with some of the four risk names
 (and `overall`) mapped to 0..100, for instance a call to a larger model. A judge's score replaces
@@ -14,11 +14,11 @@ found: a judge reads the prompt too, and can be talked out of a finding by the v
 import math
 from collections.abc import Callable, Iterable
 
-from scans.engine.prompts.classifier import default_classifier
+from scans.engine.prompts.classifier import Classifier, default_classifier
 from scans.engine.prompts.matching import Hit, find_hits
 from scans.engine.prompts.normalise import normalise
 from scans.engine.prompts.report import Evidence, PromptReport
-from scans.engine.prompts.rules import default_rules
+from scans.engine.prompts.rules import RuleSet, default_rules
 from scans.engine.prompts.suggest import suggested_prompt
 
 FLAG_THRESHOLD = 50
@@ -40,14 +40,13 @@ def _combined(weights: Iterable[float]) -> int:
     return round(100 * (1 - math.prod(1 - weight for weight in weights)))
 
 
-def _risks(hits: list[Hit]) -> dict[str, int]:
+def _risks(hits: list[Hit]) -> tuple[dict[str, int], list[float]]:
     strongest: dict[str, float] = {}
     for hit in hits:
         strongest[hit.rule.id] = max(strongest.get(hit.rule.id, 0.0), hit.rule.weight)
     family = {hit.rule.id: RISK_OF_FAMILY[hit.rule.family] for hit in hits}
     risks = {risk: _combined(w for rule, w in strongest.items() if family[rule] == risk) for risk in RISKS}
-    risks["rules"] = _combined(strongest.values())
-    return risks
+    return risks, list(strongest.values())
 
 
 def _judged(scores: dict[str, int], verdict: dict) -> dict[str, int]:
@@ -62,13 +61,20 @@ def _judged(scores: dict[str, int], verdict: dict) -> dict[str, int]:
     return refined
 
 
-def score_prompt(text: str, *, judge: Judge | None = None) -> PromptReport:
+def score_prompt(
+    text: str,
+    *,
+    judge: Judge | None = None,
+    rules: RuleSet | None = None,
+    classifier: Classifier | None = None,
+) -> PromptReport:
+    """Score one prompt. `rules` and `classifier` default to the shipped ones; an organisation's
+    own rules (same TOML format, see rules.parse_rules) or a retrained model can be passed instead."""
     views = normalise(text)
-    hits = find_hits(views, default_rules())
-    probability = default_classifier().probability(views.plain)
-    risks = _risks(hits)
-    scores = {risk: risks[risk] for risk in RISKS}
-    scores["overall"] = max(risks["rules"], round(100 * probability))
+    hits = find_hits(views, rules or default_rules())
+    probability = (classifier or default_classifier()).probability(views.plain)
+    scores, weights = _risks(hits)
+    scores["overall"] = _combined([*weights, probability])
     if judge is not None:
         scores = _judged(scores, judge(text))
     evidence = [
