@@ -9,9 +9,13 @@ urlpatterns = [
     path("organizations/switch/", views.organization_switch, name="organization-switch"),
     path(f"{ORGANIZATION}/", views.organization_settings_page, name="organization-settings-page"),
     path(f"{ORGANIZATION}/delete/", views.organization_delete_page, name="organization-delete-page"),
-    path(f"{ORGANIZATION}/members/", views.member_list_page, name="member-list-page"),
-    path(f"{ORGANIZATION}/members/<uuid:membership_id>/role/", views.member_role_change, name="member-role-page"),
-    path(f"{ORGANIZATION}/members/<uuid:membership_id>/remove/", views.member_remove, name="member-remove-page"),
+    path(f"{ORGANIZATION}/members/", views.membership_list_page, name="membership-list-page"),
+    path(f"{ORGANIZATION}/members/<uuid:membership_id>/role/", views.membership_role_page, name="membership-role-page"),
+    path(
+        f"{ORGANIZATION}/members/<uuid:membership_id>/remove/",
+        views.membership_remove_page,
+        name="membership-remove-page",
+    ),
     path(f"{ORGANIZATION}/invitations/", views.invitation_list_page, name="invitation-list-page"),
     path(
         f"{ORGANIZATION}/invitations/<uuid:invitation_id>/revoke/",

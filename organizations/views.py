@@ -39,7 +39,7 @@ from organizations.forms import (
 )
 from organizations.models import ApiKey, Membership, Organization
 from organizations.roles import Action, Role, role_allows, roles_assignable
-from organizations.services import api_keys, invitations, members, organizations
+from organizations.services import api_keys, invitations, memberships, organizations
 
 T = TypeVar("T")
 
@@ -117,7 +117,7 @@ def organization_list_page(request: HttpRequest) -> HttpResponse:
         else:
             current_organization_set(request, organization)
             messages.success(request, f"{organization.name} is ready. Invite the people you work with.")
-            return redirect("member-list-page", organization.pk)
+            return redirect("membership-list-page", organization.pk)
     roles = actor_roles(actor=request.user)
     rows = [(organization, Role(roles[organization.pk])) for organization in organizations_of(request)]
     return render(
@@ -208,7 +208,7 @@ def organization_delete_page(request: HttpRequest, organization_id: UUID) -> Htt
     return _render(request, "organizations/settings.html", access, "settings", form=form, delete_form=delete_form)
 
 
-# --- Members ---------------------------------------------------------------------------------------
+# --- Memberships ------------------------------------------------------------------------------------
 
 
 def _keys_by_creator(request: HttpRequest, access: OrganizationAccess) -> dict[UUID, list[ApiKey]]:
@@ -223,13 +223,13 @@ def _keys_by_creator(request: HttpRequest, access: OrganizationAccess) -> dict[U
 
 
 @login_required
-def member_list_page(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+def membership_list_page(request: HttpRequest, organization_id: UUID) -> HttpResponse:
     access = organization_access(request, organization_id, Action.MEMBERS_VIEW)
-    memberships = selectors.membership_list(actor=request.user, organization=access.organization)
+    listed = selectors.membership_list(actor=request.user, organization=access.organization)
     keys_by_creator = _keys_by_creator(request, access)
     choices = _role_choices(access)
     rows = []
-    for membership in memberships:
+    for membership in listed:
         manageable = access.can["members_manage"] and (membership.role != Role.OWNER or access.role == Role.OWNER)
         rows.append(
             {
@@ -242,7 +242,13 @@ def member_list_page(request: HttpRequest, organization_id: UUID) -> HttpRespons
     # Keys outlive their creator's membership: the page names what former members left working.
     former = [keys for keys in keys_by_creator.values() if not keys[0].created_by_is_member]
     return _render(
-        request, "organizations/members.html", access, "members", rows=rows, role_choices=choices, former=former
+        request,
+        "organizations/membership_list.html",
+        access,
+        "memberships",
+        rows=rows,
+        role_choices=choices,
+        former=former,
     )
 
 
@@ -254,49 +260,49 @@ def _membership(access: OrganizationAccess, request: HttpRequest, membership_id:
 
 @login_required
 @require_POST
-def member_role_change(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
+def membership_role_page(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
     access = organization_access(request, organization_id, Action.MEMBERS_MANAGE)
     membership = _membership(access, request, membership_id)
     form = MembershipRoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose one of the roles.")
-        return redirect("member-list-page", organization_id)
+        return redirect("membership-list-page", organization_id)
     try:
-        membership = members.membership_role_change(
+        membership = memberships.membership_role_change(
             actor=request.user, membership=membership, role=form.cleaned_data["role"]
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
     else:
         messages.success(request, f"{membership.user.email} is now {membership.get_role_display().lower()}.")
-    return redirect("member-list-page", organization_id)
+    return redirect("membership-list-page", organization_id)
 
 
 @login_required
 @require_POST
-def member_remove(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
+def membership_remove_page(request: HttpRequest, organization_id: UUID, membership_id: UUID) -> HttpResponse:
     access = organization_access(request, organization_id, None)
     membership = _membership(access, request, membership_id)
-    access.require(members.membership_removal_action(actor=request.user, membership=membership))
+    access.require(memberships.membership_removal_action(actor=request.user, membership=membership))
     leaving = membership.user_id == request.user.pk
     form = MembershipRemoveForm(request.POST)
     form.is_valid()  # one optional checkbox: anything but "on" leaves it unticked
     try:
-        revoked = members.membership_remove(
+        revoked = memberships.membership_remove(
             actor=request.user,
             membership=membership,
             revoke_api_keys=form.cleaned_data["revoke_api_keys"],
         )
     except BastionError as error:
         messages.error(request, str(error.detail))
-        return redirect("member-list-page", organization_id)
+        return redirect("membership-list-page", organization_id)
     keys = f" Revoked {revoked} API key{pluralize(revoked)} {'you' if leaving else 'they'} created." if revoked else ""
     if leaving:
         current_organization_set(request, None)
         messages.success(request, f"You left {membership.organization.name}.{keys}")
         return redirect("organization-list-page")
     messages.success(request, f"{membership.user.email} no longer belongs to {membership.organization.name}.{keys}")
-    return redirect("member-list-page", organization_id)
+    return redirect("membership-list-page", organization_id)
 
 
 # --- Invitations -------------------------------------------------------------------------------------

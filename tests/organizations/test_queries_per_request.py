@@ -10,7 +10,7 @@ from django.urls import reverse
 from organizations.access import actor_role, memberships_remembered
 from organizations.models import Organization
 from organizations.roles import Role
-from organizations.services.members import membership_role_change
+from organizations.services.memberships import membership_role_change
 from organizations.services.organizations import organization_create
 from tests.accounts.mfa import session_login
 
