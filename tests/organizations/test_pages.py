@@ -667,7 +667,7 @@ def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
 PAGE_ROUTES = sorted(
     (entry.name, tuple(entry.pattern.converters))
     for _, entry in _walk(get_resolver().url_patterns)
-    if entry.callback.__module__ in ("organizations.views", "projects.views")
+    if entry.callback.__module__.startswith(("organizations.views", "projects.views"))
     and any(name.endswith("_id") for name in entry.pattern.converters)
 )
 
