@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.authentication import JWTAuthentication, access_token_validate
-from config.api.parsers import json_loads
+from core.client_json import json_loads
 from core.exceptions import BastionError
 
 # Clients offer ["bearer", "<access token>"]; the server answers with "bearer".
