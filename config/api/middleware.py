@@ -17,9 +17,13 @@ from core.middleware import HybridMiddleware
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
+def request_id_for(given: str | None) -> str:
+    """The id a response and its logs carry: the client's `X-Request-ID` when sane, a new one otherwise."""
+    return given if given and _GIVEN_ID.match(given) else uuid.uuid4().hex
+
+
 def _tagged_client(request: HttpRequest) -> AbstractContextManager[Client]:
-    given = request.headers.get("X-Request-ID", "")
-    request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+    request.request_id = request_id_for(request.headers.get("X-Request-ID"))
     return client_as(client_from_request(request, request_id=request.request_id))
 
 
