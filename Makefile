@@ -41,7 +41,7 @@ migrate: $(VENV)/.base-installed vendor
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
 	@case "$(HOST)" in 127.*|localhost|::1) ;; *) echo "WARNING: the embedded default (SQLite, demo data, development settings) is listening on $(HOST), not only on this machine. It is not a production setup: see README.md, Production." >&2 ;; esac
 	@echo "Bastion is starting on http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/docs)"
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-server-header --lifespan off --no-proxy-headers

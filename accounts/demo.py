@@ -61,6 +61,6 @@ def demo_seed(*, seeded: dict[str, Any]) -> list[str]:
         f"    code now: {_code_now(device)}  (it changes every 30 s, and each code is accepted once)",
         "  Recovery codes, one sign-in each (new ones on every run; earlier ones stop working):",
         *(f"    {codes[i]}   {codes[i + 1]}" for i in range(0, len(codes), 2)),
-        "  Sign in: http://127.0.0.1:8000/login/ with the email and password, then the code from your app",
+        f"  Sign in: {seeded['server_url']}/login/ with the email and password, then the code from your app",
         "           (or run `python manage.py demo` again for a fresh code, or use a recovery code).",
     ]

@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from accounts.views.mfa import MFA_VERIFIED, mfa_step_redirect
-from config.api.middleware import HybridMiddleware
 from config.api.paths import API_PATH_PREFIXES
+from core.middleware import HybridMiddleware
 
 # Paths that never carry a dashboard session or must stay reachable without one. The API
 # authenticates each request with a Bearer token or API key, not with the session.

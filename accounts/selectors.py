@@ -6,4 +6,4 @@ from audit.models import AuditEvent
 
 def security_events_for(*, user: User) -> QuerySet[AuditEvent]:
     """The user's own security events, newest first."""
-    return AuditEvent.objects.filter(user=user).order_by("-created_at")
+    return AuditEvent.objects.performed_by(user).order_by("-created_at")

@@ -11,8 +11,8 @@ from channels.security.websocket import OriginValidator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.authentication import JWTAuthentication, access_token_validate
-from config.api.parsers import json_loads
+from accounts.authentication import access_token_user
+from core.client_json import json_loads
 from core.exceptions import BastionError
 
 # Clients offer ["bearer", "<access token>"]; the server answers with "bearer".
@@ -34,8 +34,8 @@ def user_sessions_group(user_id: object) -> str:
 def user_from_token(raw_token: str) -> tuple[Any, str | None]:
     """The active user a valid, unrevoked access token names and the login (family) it belongs to."""
     try:
-        token = access_token_validate(raw_token)
-        return JWTAuthentication().get_user(token), token.get("fam")
+        user, token = access_token_user(raw_token)
+        return user, token.get("fam")
     except BastionError:
         return AnonymousUser(), None
 

@@ -8,22 +8,28 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from core.tenancy import ScopedQuerySet
 from organizations.models import Membership
 from organizations.roles import Action as RoleAction
 from organizations.roles import roles_allowed
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from organizations.models import Actor
 
 
-class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+class AuditEventQuerySet(ScopedQuerySet):
     def visible_to(self, actor: "Actor") -> "AuditEventQuerySet":
         # A person reads what they did, and all of an organization's log where the role table lets them
         # audit it. An API key, or anyone not signed in, reads nothing: the log fails closed.
         if getattr(actor, "is_api_key", False) or not getattr(actor, "is_authenticated", False):
             return self.none()
-        audited = Membership.objects.filter(user=actor, role__in=roles_allowed(RoleAction.AUDIT_VIEW))
+        audited = Membership.objects.held_by(actor).filter(role__in=roles_allowed(RoleAction.AUDIT_VIEW))
         return self.filter(Q(user=actor) | Q(organization__in=audited.values("organization")))
+
+    def performed_by(self, user: "User") -> "AuditEventQuerySet":
+        """What one person did, in any organization: their own security history."""
+        return self.filter(user=user)
 
 
 class AuditEvent(models.Model):

@@ -11,6 +11,8 @@ from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from servestatic import ServeStaticASGI
 
+from config.api.middleware import request_id_for
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -23,7 +25,8 @@ class StaticFilesASGI:
 
     A file keeps what Django's SecurityMiddleware gave it when it was served from inside the chain:
     a plain-HTTP request goes on to Django when `SECURE_SSL_REDIRECT` is on (that middleware
-    redirects it), and a file carries the same HSTS, nosniff, referrer and opener headers.
+    redirects it), and a file carries the same HSTS, nosniff, referrer and opener headers, and an
+    `X-Request-ID` as every response of the chain does.
     """
 
     def __init__(self, application: ASGIApp) -> None:
@@ -44,26 +47,28 @@ class StaticFilesASGI:
             request = ASGIRequest(scope, io.BytesIO())
             redirected = settings.SECURE_SSL_REDIRECT and not request.is_secure()  # by Django's chain
             if not redirected:
-                await self.files(scope, receive, self._with_security_headers(request, send))
+                await self.files(scope, receive, self._with_chain_headers(request, send))
                 return
         await self.application(scope, receive, send)
 
-    def _with_security_headers(self, request: ASGIRequest, send: Send) -> Send:
+    def _with_chain_headers(self, request: ASGIRequest, send: Send) -> Send:
+        response = self.security.process_response(request, HttpResponse())
+        response["X-Request-ID"] = request_id_for(request.headers.get("X-Request-ID"))
         headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in self.security.process_response(request, HttpResponse()).items()
+            for name, value in response.items()
             if name != "Content-Type"
         ]
 
-        async def send_with_security_headers(message: Message) -> None:
+        async def send_with_chain_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                # A miss is Django's own 404, which has these headers already.
+                # A miss is Django's own 404, which has these headers (and its own request id) already.
                 present = {name.lower() for name, _ in message["headers"]}
                 added = [(name, value) for name, value in headers if name not in present]
                 message = {**message, "headers": [*message["headers"], *added]}
             await send(message)
 
-        return send_with_security_headers
+        return send_with_chain_headers
 
 
 def _finder_folders() -> list[tuple[str, str]]:

@@ -49,7 +49,7 @@ def actor_roles(*, actor: "User") -> dict[UUID, str]:
     remembered = _remembered.get()
     if remembered is not None and actor.pk in remembered:
         return remembered[actor.pk]
-    roles = dict(Membership.objects.filter(user=actor).values_list("organization_id", "role"))
+    roles = dict(Membership.objects.held_by(actor).values_list("organization_id", "role"))
     if remembered is not None:
         remembered[actor.pk] = roles
     return roles
@@ -73,7 +73,7 @@ def organizations_allowing(*, actor: "Actor", action: Action) -> QuerySet[Organi
     visible = Organization.objects.visible_to(actor)
     if getattr(actor, "is_api_key", False):
         return visible if scopes_allow(actor.scopes, action) else visible.none()
-    allowed = Membership.objects.filter(user=actor, role__in=roles_allowed(action))
+    allowed = Membership.objects.held_by(actor).filter(role__in=roles_allowed(action))
     return visible.filter(pk__in=allowed.values("organization"))
 
 

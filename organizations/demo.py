@@ -15,7 +15,7 @@ DEMO_ORGANIZATION_SLUG = "demo"
 @transaction.atomic
 def demo_organization_ensure(*, user: User) -> Organization:
     """The demo organization with `user` as an owner, created once and kept."""
-    organization = Organization.objects.filter(slug=DEMO_ORGANIZATION_SLUG).first()
+    organization = Organization.objects.dangerously_unscoped().filter(slug=DEMO_ORGANIZATION_SLUG).first()
     if organization is None:
         return organization_create(
             created_by=user,
@@ -26,7 +26,8 @@ def demo_organization_ensure(*, user: User) -> Organization:
             country="DE",
         )
     # Whatever happened to the demo account's membership since, the demo makes it an owner again.
-    Membership.objects.update_or_create(organization=organization, user=user, defaults={"role": Role.OWNER})
+    memberships = Membership.objects.dangerously_unscoped()
+    memberships.update_or_create(organization=organization, user=user, defaults={"role": Role.OWNER})
     return organization
 
 

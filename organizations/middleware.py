@@ -2,7 +2,7 @@ from collections.abc import Awaitable
 
 from django.http import HttpRequest, HttpResponse
 
-from config.api.middleware import HybridMiddleware
+from core.middleware import HybridMiddleware
 from organizations.access import memberships_remembered
 
 

@@ -8,6 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
+from core.tenancy import ScopedQuerySet
 from organizations.roles import Role, Scope
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ SLUG_RULE = RegexValidator(
 COUNTRY_RULE = RegexValidator(r"^(?:[A-Z]{2})?$", "Use an ISO 3166 alpha-2 code, e.g. DE.")
 
 
-class OrganizationQuerySet(models.QuerySet["Organization"]):
+class OrganizationQuerySet(ScopedQuerySet):
     def visible_to(self, actor: "Actor") -> "OrganizationQuerySet":
         # Membership decides, or the key's own organization; an id sent by the client never does.
         if getattr(actor, "is_api_key", False):
@@ -30,14 +31,36 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         if not getattr(actor, "is_authenticated", False):
             return self.none()
         # A subquery, not a join: a join would also narrow any later Count("memberships") to this one.
-        return self.filter(pk__in=Membership.objects.filter(user=actor).values("organization"))
+        return self.filter(pk__in=Membership.objects.held_by(actor).values("organization"))
+
+    def in_organization(self, organization: "Organization | uuid.UUID | models.OuterRef") -> "OrganizationQuerySet":
+        """The one organization the door already resolved (to lock it or read it again)."""
+        return self.filter(pk=getattr(organization, "pk", organization))
 
 
-class TenantQuerySet(models.QuerySet):
+class TenantQuerySet(ScopedQuerySet):
     """For models owned by an organization through an `organization` foreign key."""
 
     def visible_to(self, actor: "Actor") -> "TenantQuerySet":
         return self.filter(organization__in=Organization.objects.visible_to(actor).values("pk"))
+
+    def in_organization(self, organization: "Organization | uuid.UUID | models.OuterRef") -> "TenantQuerySet":
+        """The rows of an organization the caller already authorized through the door or the role table
+        (an OuterRef in a subquery correlated with a scoped outer query)."""
+        return self.filter(organization=organization)
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def held_by(self, user: "User") -> "MembershipQuerySet":
+        """A person's own memberships: what the role checks and `visible_to` itself start from."""
+        return self.filter(user=user)
+
+
+class SecretQuerySet(TenantQuerySet):
+    """Invitations and API keys: holding the secret is what reaches the row, before any membership."""
+
+    def by_digest(self, digest: str) -> "SecretQuerySet":
+        return self.filter(digest=digest)
 
 
 class Organization(models.Model):
@@ -68,7 +91,7 @@ class Membership(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TenantQuerySet.as_manager()
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
@@ -90,7 +113,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TenantQuerySet.as_manager()
+    objects = SecretQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -122,7 +145,7 @@ class ApiKey(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = TenantQuerySet.as_manager()
+    objects = SecretQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

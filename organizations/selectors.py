@@ -44,7 +44,7 @@ def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
     """The pending invitation an emailed token opens for this person; None when it opens nothing for them."""
     # The same digest invitation_create stores; the token itself is never kept.
     digest = secret_digest(token)
-    invitation = Invitation.objects.select_related("organization", "invited_by").filter(digest=digest).first()
+    invitation = Invitation.objects.by_digest(digest).select_related("organization", "invited_by").first()
     if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():
         return None
     return invitation
@@ -52,7 +52,7 @@ def invitation_for_token(*, token: str, user: "User") -> Invitation | None:
 
 def api_key_list(*, actor: "Actor") -> QuerySet[ApiKey]:
     """Live keys, each with its creator and `created_by_is_member`: a key outlives its creator's membership."""
-    creator_is_member = Membership.objects.filter(organization=OuterRef("organization"), user=OuterRef("created_by"))
+    creator_is_member = Membership.objects.in_organization(OuterRef("organization")).filter(user=OuterRef("created_by"))
     return (
         ApiKey.objects.visible_to(actor)
         .filter(revoked_at__isnull=True)

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from core.exceptions import BastionError
 from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
+from organizations.pages import OrganizationAccess, found, organization_access
 from organizations.roles import Action
-from organizations.views import OrganizationAccess, found, organization_access
 from projects import selectors, services
 from projects.forms import ProjectEditForm, ProjectForm
 from projects.models import Project

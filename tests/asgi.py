@@ -12,9 +12,12 @@ class AsgiResponse:
     status_code: int
     headers: dict[str, str]  # names in lower case
     body: bytes
+    header_names: tuple[str, ...] = ()  # every header line's name in order, repeats included
 
 
-def asgi_get(application: Any, path: str, *, scheme: str = "http") -> AsgiResponse:
+def asgi_get(
+    application: Any, path: str, *, scheme: str = "http", headers: dict[str, str] | None = None
+) -> AsgiResponse:
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -25,7 +28,8 @@ def asgi_get(application: Any, path: str, *, scheme: str = "http") -> AsgiRespon
         "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"testserver")],
+        "headers": [(b"host", b"testserver")]
+        + [(name.lower().encode(), value.encode()) for name, value in (headers or {}).items()],
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 443 if scheme == "https" else 80),
     }
@@ -41,7 +45,7 @@ def asgi_get(application: Any, path: str, *, scheme: str = "http") -> AsgiRespon
             if not message.get("more_body"):
                 break
         await communicator.wait()
-        headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-        return AsgiResponse(start["status"], headers, body)
+        lines = [(name.decode().lower(), value.decode()) for name, value in start["headers"]]
+        return AsgiResponse(start["status"], dict(lines), body, tuple(name for name, _ in lines))
 
     return async_to_sync(exchange)()

@@ -34,7 +34,7 @@ from tests.projects.factories import ProjectFactory
 
 METHODS = ["get", "put", "patch", "delete", "post"]
 # A body each write accepts, so an allowed role reaches the action rather than a validation error.
-BODIES = {"member-detail": {"role": "viewer"}, "organization-detail": {"name": "Renamed"}}
+BODIES = {"membership-detail": {"role": "viewer"}, "organization-detail": {"name": "Renamed"}}
 
 
 @dataclass

@@ -9,9 +9,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.models import MFAMethod, RecoveryCode
+from accounts.selectors import security_events_for
 from accounts.services import mfa
 from accounts.views.mfa import recovery_codes_render
-from audit.models import AuditEvent
 from core.exceptions import BastionError
 
 EVENTS_SHOWN = 20
@@ -33,7 +33,7 @@ def security_page(request: HttpRequest) -> HttpResponse:
         "MFAMethod": MFAMethod,
         "recovery_codes_left": RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count(),
         "recovery_codes_total": mfa.RECOVERY_CODE_COUNT,
-        "events": AuditEvent.objects.filter(user=user).order_by("-created_at")[:EVENTS_SHOWN],
+        "events": security_events_for(user=user)[:EVENTS_SHOWN],
     }
     return render(request, "accounts/security.html", context)
 

@@ -1,10 +1,9 @@
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from contextlib import AbstractContextManager
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,33 +12,18 @@ from config.api.exceptions import error_body
 from config.api.paths import API_PATH_PREFIXES
 from core.context import Client, client_as, client_from_request, current_client
 from core.exceptions import PayloadTooLarge
+from core.middleware import HybridMiddleware
 
 _GIVEN_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
-GetResponse = Callable[[HttpRequest], HttpResponse] | Callable[[HttpRequest], Awaitable[HttpResponse]]
 
-
-class HybridMiddleware:
-    """Bastion's middleware runs in the mode of the handler below it, sync or async.
-
-    Under ASGI a sync-only middleware makes Django carry each request from the event loop to a
-    thread and back around it; a subclass answers in either mode (`__call__` returns a coroutine
-    when `async_mode` is set) and leaves a thread to the code that needs one.
-    """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
+def request_id_for(given: str | None) -> str:
+    """The id a response and its logs carry: the client's `X-Request-ID` when sane, a new one otherwise."""
+    return given if given and _GIVEN_ID.match(given) else uuid.uuid4().hex
 
 
 def _tagged_client(request: HttpRequest) -> AbstractContextManager[Client]:
-    given = request.headers.get("X-Request-ID", "")
-    request.request_id = given if _GIVEN_ID.match(given) else uuid.uuid4().hex
+    request.request_id = request_id_for(request.headers.get("X-Request-ID"))
     return client_as(client_from_request(request, request_id=request.request_id))
 
 

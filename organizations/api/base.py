@@ -155,5 +155,5 @@ class TenantAPIView(GenericAPIView):
     def allowed_organizations(self) -> QuerySet[Organization]:
         """The organizations in which this method's action is allowed: the filter of a list across them."""
         if self.organization is not None:
-            return Organization.objects.filter(pk=self.organization.pk)
+            return Organization.objects.in_organization(self.organization)
         return organizations_allowing(actor=self.request.user, action=self.action_for(self.request.method))

@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.fields import StrictCharField, StrictEmailField
@@ -25,7 +25,9 @@ class OrganizationOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberUserSerializer(serializers.Serializer):
+# The schema's component keeps its published name: clients generated from it refer to `MemberUser`.
+@extend_schema_serializer(component_name="MemberUser")
+class MembershipUserSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     email = serializers.EmailField()
     username = serializers.CharField()
@@ -33,7 +35,7 @@ class MemberUserSerializer(serializers.Serializer):
 
 
 class MembershipOutputSerializer(serializers.ModelSerializer):
-    user = MemberUserSerializer()
+    user = MembershipUserSerializer()
 
     class Meta:
         model = Membership

@@ -5,11 +5,11 @@ from organizations.api import api_keys, views
 urlpatterns = [
     path("organizations", views.OrganizationListCreateView.as_view(), name="organization-list"),
     path("organizations/<uuid:organization_id>", views.OrganizationDetailView.as_view(), name="organization-detail"),
-    path("organizations/<uuid:organization_id>/members", views.MemberListView.as_view(), name="member-list"),
+    path("organizations/<uuid:organization_id>/members", views.MembershipListView.as_view(), name="membership-list"),
     path(
         "organizations/<uuid:organization_id>/members/<uuid:membership_id>",
-        views.MemberDetailView.as_view(),
-        name="member-detail",
+        views.MembershipDetailView.as_view(),
+        name="membership-detail",
     ),
     path(
         "organizations/<uuid:organization_id>/invitations",

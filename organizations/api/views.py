@@ -23,7 +23,7 @@ from organizations.api.serializers import (
 from organizations.exceptions import AlreadyMember, ConfirmationMismatch, InvitationInvalid, LastOwnerError
 from organizations.models import Membership
 from organizations.roles import Action
-from organizations.services import invitations, members, organizations
+from organizations.services import invitations, memberships, organizations
 
 TAGS = ["organizations"]
 
@@ -112,7 +112,7 @@ class OrganizationDetailView(TenantAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MemberListView(TenantAPIView, generics.ListAPIView):
+class MembershipListView(TenantAPIView, generics.ListAPIView):
     required_actions = {"GET": Action.MEMBERS_VIEW}
     organization_from = in_url("organization_id")
     serializer_class = MembershipOutputSerializer
@@ -125,7 +125,7 @@ class MemberListView(TenantAPIView, generics.ListAPIView):
         return super().get(request, organization_id)
 
 
-class MemberDetailView(TenantAPIView):
+class MembershipDetailView(TenantAPIView):
     required_actions = {"PATCH": Action.MEMBERS_MANAGE, "DELETE": Action.MEMBERS_MANAGE}
     domain_errors = {"PATCH": (LastOwnerError,), "DELETE": (LastOwnerError,)}
 
@@ -140,7 +140,7 @@ class MemberDetailView(TenantAPIView):
     def action_for(self, method: str) -> Action:
         # Leaving is not removing someone: the role table's rule for either is the service's to tell.
         if method == "DELETE":
-            return members.membership_removal_action(actor=self.request.user, membership=self.membership)
+            return memberships.membership_removal_action(actor=self.request.user, membership=self.membership)
         return super().action_for(method)
 
     @extend_schema(
@@ -152,7 +152,7 @@ class MemberDetailView(TenantAPIView):
     def patch(self, request: Request, organization_id: UUID, membership_id: UUID) -> Response:
         given = MembershipInputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        membership = members.membership_role_change(
+        membership = memberships.membership_role_change(
             actor=request.user, membership=self.membership, role=given.validated_data["role"]
         )
         return Response(MembershipOutputSerializer(membership).data)
@@ -167,7 +167,7 @@ class MemberDetailView(TenantAPIView):
     def delete(self, request: Request, organization_id: UUID, membership_id: UUID) -> Response:
         given = MembershipRemoveQuerySerializer(data=request.query_params)
         given.is_valid(raise_exception=True)
-        members.membership_remove(
+        memberships.membership_remove(
             actor=request.user,
             membership=self.membership,
             revoke_api_keys=given.validated_data["revoke_api_keys"],

@@ -84,8 +84,8 @@ def api_keys_revoke_created_by(*, actor: "Actor", organization: Organization, cr
     """
     organization_action_require(actor=actor, organization=organization, action=Action.API_KEYS_MANAGE)
     # Locked so two admins clicking at once revoke (and audit) each key once.
-    live = ApiKey.objects.select_for_update(of=("self",)).select_related("organization")
-    revoked = list(live.filter(organization=organization, created_by_id=created_by_id, revoked_at__isnull=True))
+    live = ApiKey.objects.in_organization(organization).select_for_update(of=("self",)).select_related("organization")
+    revoked = list(live.filter(created_by_id=created_by_id, revoked_at__isnull=True))
     for api_key in revoked:
         _api_key_revoked(actor=actor, api_key=api_key, created_by=str(created_by_id))
     return len(revoked)
@@ -102,11 +102,11 @@ def api_keys_revoke_by_operator(*, operator: "Actor", api_keys: "QuerySet[ApiKey
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     """The usable key a raw secret stands for, recording its use; None for unknown, expired or revoked."""
-    api_key = ApiKey.objects.select_related("organization").filter(digest=secret_digest(raw_key)).first()
+    api_key = ApiKey.objects.by_digest(secret_digest(raw_key)).select_related("organization").first()
     if api_key is None or not api_key.is_usable:
         return None
     now = timezone.now()
     if api_key.last_used_at is None or (now - api_key.last_used_at).total_seconds() > LAST_USED_GRANULARITY_SECONDS:
-        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        ApiKey.objects.in_organization(api_key.organization_id).filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     return api_key

@@ -39,13 +39,13 @@ def invitation_create(
     if role not in roles_assignable(actor_role(actor=actor, organization=organization)):
         raise InsufficientPermissions("Only an owner can invite another owner.")
     email = email.strip().lower()
-    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+    if Membership.objects.in_organization(organization).filter(user__email__iexact=email).exists():
         raise AlreadyMember()
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         # A fresh invitation replaces any pending one for the same address.
-        Invitation.objects.filter(
-            organization=organization, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        Invitation.objects.in_organization(organization).filter(
+            email=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
             organization=organization,
@@ -76,14 +76,14 @@ def invitation_create(
 @transaction.atomic
 def invitation_accept(*, user: User, token: str) -> Membership:
     invitation = (
-        Invitation.objects.select_for_update(of=("self",))
+        Invitation.objects.by_digest(secret_digest(token))
+        .select_for_update(of=("self",))
         .select_related("organization")
-        .filter(digest=secret_digest(token))
         .first()
     )
     if invitation is None or invitation.status != "pending" or invitation.email.lower() != user.email.lower():
         raise InvitationInvalid()
-    if Membership.objects.filter(organization=invitation.organization, user=user).exists():
+    if Membership.objects.in_organization(invitation.organization).filter(user=user).exists():
         raise AlreadyMember()
     membership = Membership.objects.create(organization=invitation.organization, user=user, role=invitation.role)
     memberships_forget()

@@ -5,7 +5,7 @@ for its severity scaled by how sure the analyzer is:
 
     r = SEVERITY_WEIGHT[severity] * CONFIDENCE_FACTOR[confidence]
     ai_risk_score = ceil(100 * (1 - prod(1 - r)))       # a "noisy OR" of the findings, at most 100
-    ai_risk_score = max(ai_risk_score, 70) if any finding is critical
+    ai_risk_score = max(ai_risk_score, 85) if any finding is critical
 
 So more findings never lower the score, order does not matter, each further finding adds less
 than the one before, and the score cannot pass 100. The level reads the score against fixed bands.
@@ -27,7 +27,7 @@ SEVERITY_WEIGHT = {
     Severity.INFO: 0.0,
 }
 CONFIDENCE_FACTOR = {Confidence.HIGH: 1.0, Confidence.MEDIUM: 0.8, Confidence.LOW: 0.6}
-CRITICAL_FLOOR = 70
+CRITICAL_FLOOR = 85
 
 
 class RiskLevel(StrEnum):
@@ -39,7 +39,7 @@ class RiskLevel(StrEnum):
 
 
 # The lowest score of each level, checked from the top.
-LEVEL_BANDS = ((70, RiskLevel.CRITICAL), (40, RiskLevel.HIGH), (15, RiskLevel.MEDIUM), (1, RiskLevel.LOW))
+LEVEL_BANDS = ((85, RiskLevel.CRITICAL), (45, RiskLevel.HIGH), (15, RiskLevel.MEDIUM), (1, RiskLevel.LOW))
 
 
 @dataclass(frozen=True, slots=True)

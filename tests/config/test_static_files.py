@@ -1,5 +1,6 @@
 """Static files are answered by the ASGI application in front of Django, with Django's security headers."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,24 @@ def test_collected_files_are_served_by_their_hashed_names_compressed_and_cached_
     assert (response.status_code, response.body) == (200, STYLESHEET.read_bytes())
     assert response.headers["cache-control"] == "max-age=315360000, public, immutable"
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_static_file_response_carries_its_own_request_id():
+    first = asgi_get(_application(), "/static/css/bastion.css")
+    second = asgi_get(_application(), "/static/css/bastion.css")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert re.fullmatch(r"[0-9a-f]{32}", first.headers["x-request-id"])
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"), [("client-trace-0001", True), ("no spaces or slashes/", False), ("short", False)]
+)
+def test_a_static_file_keeps_a_sane_request_id_from_the_client_as_django_does(given, kept):
+    served = asgi_get(_application(), "/static/css/bastion.css", headers={"X-Request-ID": given})
+    missing = asgi_get(_application(), "/static/css/nope.css", headers={"X-Request-ID": given})
+
+    for response in (served, missing):
+        assert (response.headers["x-request-id"] == given) is kept
+        assert response.header_names.count("x-request-id") == 1

@@ -21,3 +21,22 @@ def test_the_demo_prints_the_account_then_the_organization_then_the_project():
     positions = [printed.find(section) for section in sections]
     assert -1 not in positions
     assert positions == sorted(positions)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("host", "port", "server"),
+    [
+        ("127.0.0.1", 8123, "http://127.0.0.1:8123"),
+        ("0.0.0.0", 9000, "http://0.0.0.0:9000"),
+        ("::1", 8001, "http://[::1]:8001"),
+    ],
+)
+def test_the_demo_prints_the_address_the_server_starts_on(host, port, server):
+    out = StringIO()
+    call_command("demo", host=host, port=port, stdout=out)
+    printed = out.getvalue()
+
+    assert f"  Sign in: {server}/login/ with the email and password" in printed
+    assert f"  API docs: {server}/docs\n" in printed
+    assert ":8000" not in printed

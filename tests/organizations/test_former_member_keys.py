@@ -18,7 +18,7 @@ PROJECTS = reverse("project-list")
 
 
 def _member_url(membership: Membership) -> str:
-    return reverse("member-detail", args=[membership.organization_id, membership.pk])
+    return reverse("membership-detail", args=[membership.organization_id, membership.pk])
 
 
 def _works(raw_key: str) -> bool:

@@ -71,9 +71,11 @@ def test_switching_on_an_organization_page_opens_the_same_page_of_the_other(clie
     other = MembershipFactory(user=owner.user, organization=OrganizationFactory()).organization
     session_login(client, owner.user)
 
-    response = client.post(SWITCH, {"organization_id": other.pk, "next": _page("member-list-page", owner.organization)})
+    response = client.post(
+        SWITCH, {"organization_id": other.pk, "next": _page("membership-list-page", owner.organization)}
+    )
 
-    assert response["Location"] == _page("member-list-page", other)
+    assert response["Location"] == _page("membership-list-page", other)
 
 
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", ""])
@@ -134,7 +136,7 @@ def test_creating_an_organization_makes_me_its_owner_and_the_current_one(client,
 
     organization = Organization.objects.get(slug="initech")
     assert response.status_code == 302
-    assert response["Location"] == _page("member-list-page", organization)
+    assert response["Location"] == _page("membership-list-page", organization)
     assert Membership.objects.get(organization=organization).role == Role.OWNER
     assert organization.country == "US"
     assert client.session[SESSION_KEY] == str(organization.pk)
@@ -246,7 +248,7 @@ def test_an_admin_cannot_delete_the_organization(client, organization, member_of
 def test_members_are_listed_with_their_roles(client, organization, owner, member_of):
     viewer = member_of(Role.VIEWER)
 
-    response = session_login(client, viewer.user).get(_page("member-list-page", organization))
+    response = session_login(client, viewer.user).get(_page("membership-list-page", organization))
 
     assert response.status_code == 200
     assert [(r["membership"].user.email, r["membership"].role) for r in response.context["rows"]] == [
@@ -262,7 +264,7 @@ def test_an_admin_manages_members_but_not_owners(client, organization, owner, me
     admin = member_of(Role.ADMIN)
     member = member_of(Role.MEMBER)
 
-    response = session_login(client, admin.user).get(_page("member-list-page", organization))
+    response = session_login(client, admin.user).get(_page("membership-list-page", organization))
 
     manageable = {r["membership"].pk: r["manageable"] for r in response.context["rows"]}
     assert manageable == {owner.pk: False, admin.pk: True, member.pk: True}
@@ -274,7 +276,7 @@ def test_an_admin_changes_a_members_role(client, organization, member_of):
     member = member_of(Role.MEMBER)
     session_login(client, member_of(Role.ADMIN).user)
 
-    response = client.post(_page("member-role-page", organization, member.pk), {"role": "viewer"}, follow=True)
+    response = client.post(_page("membership-role-page", organization, member.pk), {"role": "viewer"}, follow=True)
 
     member.refresh_from_db()
     assert member.role == Role.VIEWER
@@ -283,7 +285,7 @@ def test_an_admin_changes_a_members_role(client, organization, member_of):
 
 def test_the_last_owner_cannot_step_down_and_is_told_why(client, organization, owner):
     response = session_login(client, owner.user).post(
-        _page("member-role-page", organization, owner.pk), {"role": "admin"}, follow=True
+        _page("membership-role-page", organization, owner.pk), {"role": "admin"}, follow=True
     )
 
     owner.refresh_from_db()
@@ -294,7 +296,7 @@ def test_the_last_owner_cannot_step_down_and_is_told_why(client, organization, o
 
 def test_an_admin_cannot_demote_an_owner(client, organization, owner, member_of):
     response = session_login(client, member_of(Role.ADMIN).user).post(
-        _page("member-role-page", organization, owner.pk), {"role": "viewer"}, follow=True
+        _page("membership-role-page", organization, owner.pk), {"role": "viewer"}, follow=True
     )
 
     owner.refresh_from_db()
@@ -307,8 +309,8 @@ def test_members_and_viewers_cannot_change_roles_or_remove_anyone(client, organi
     other = member_of(Role.MEMBER)
     session_login(client, member_of(role).user)
 
-    change = client.post(_page("member-role-page", organization, other.pk), {"role": "admin"})
-    remove = client.post(_page("member-remove-page", organization, other.pk))
+    change = client.post(_page("membership-role-page", organization, other.pk), {"role": "admin"})
+    remove = client.post(_page("membership-remove-page", organization, other.pk))
 
     assert (change.status_code, remove.status_code) == (403, 403)
     other.refresh_from_db()
@@ -319,7 +321,7 @@ def test_an_admin_removes_a_member(client, organization, member_of):
     member = member_of(Role.MEMBER)
 
     response = session_login(client, member_of(Role.ADMIN).user).post(
-        _page("member-remove-page", organization, member.pk)
+        _page("membership-remove-page", organization, member.pk)
     )
 
     assert response.status_code == 302
@@ -331,7 +333,7 @@ def test_anyone_can_leave_and_the_organization_stops_being_current(client, organ
     session_login(client, viewer.user)
     client.post(SWITCH, {"organization_id": organization.pk, "next": "/"})
 
-    response = client.post(_page("member-remove-page", organization, viewer.pk))
+    response = client.post(_page("membership-remove-page", organization, viewer.pk))
 
     assert response["Location"] == ORGANIZATIONS
     assert not Membership.objects.filter(pk=viewer.pk).exists()
@@ -339,7 +341,9 @@ def test_anyone_can_leave_and_the_organization_stops_being_current(client, organ
 
 
 def test_the_last_owner_cannot_leave(client, organization, owner):
-    response = session_login(client, owner.user).post(_page("member-remove-page", organization, owner.pk), follow=True)
+    response = session_login(client, owner.user).post(
+        _page("membership-remove-page", organization, owner.pk), follow=True
+    )
 
     assert Membership.objects.filter(pk=owner.pk).exists()
     assert _messages(response) == ["An organization must keep at least one owner."]
@@ -417,7 +421,7 @@ def test_members_and_viewers_cannot_see_or_send_invitations(client, organization
 
     assert (listing.status_code, sending.status_code, revoking.status_code) == (403, 403, 403)
     assert Invitation.objects.filter(organization=organization).count() == 1
-    assert "Invitations" not in client.get(_page("member-list-page", organization)).content.decode()
+    assert "Invitations" not in client.get(_page("membership-list-page", organization)).content.decode()
 
 
 # --- Accepting an invitation ---------------------------------------------------------------------------------
@@ -598,7 +602,7 @@ def test_the_members_page_lists_what_former_members_left_and_revokes_it_in_one_s
     kept = ApiKeyFactory(organization=organization, created_by=owner.user)
     session_login(client, owner.user)
 
-    listed = client.get(_page("member-list-page", organization))
+    listed = client.get(_page("membership-list-page", organization))
     revoked = client.post(_page("api-key-revoke-page", organization, keys[0].pk), {"all_by_creator": "on"}, follow=True)
 
     assert "API keys of former members" in listed.content.decode()
@@ -607,7 +611,7 @@ def test_the_members_page_lists_what_former_members_left_and_revokes_it_in_one_s
     assert ApiKey.objects.filter(pk=kept.pk, revoked_at__isnull=True).exists()
     assert _messages(revoked) == [f"Revoked 2 API keys {former.email} created; requests with them now fail."]
     assert AuditEvent.objects.filter(action=AuditEvent.Action.API_KEY_REVOKED, user=owner.user).count() == 2
-    assert "API keys of former members" not in client.get(_page("member-list-page", organization)).content.decode()
+    assert "API keys of former members" not in client.get(_page("membership-list-page", organization)).content.decode()
 
 
 def test_removing_a_member_on_the_page_can_revoke_their_keys_too(client, organization, owner, member_of):
@@ -615,8 +619,10 @@ def test_removing_a_member_on_the_page_can_revoke_their_keys_too(client, organiz
     ApiKeyFactory.create_batch(2, organization=organization, created_by=admin.user)
     session_login(client, owner.user)
 
-    listed = client.get(_page("member-list-page", organization)).content.decode()
-    response = client.post(_page("member-remove-page", organization, admin.pk), {"revoke_api_keys": "on"}, follow=True)
+    listed = client.get(_page("membership-list-page", organization)).content.decode()
+    response = client.post(
+        _page("membership-remove-page", organization, admin.pk), {"revoke_api_keys": "on"}, follow=True
+    )
 
     assert "Also revoke their 2 API keys" in listed
     assert not Membership.objects.filter(pk=admin.pk).exists()
@@ -628,18 +634,18 @@ def test_removing_a_member_on_the_page_keeps_their_keys_unless_asked(client, org
     admin = member_of(Role.ADMIN)
     ApiKeyFactory(organization=organization, created_by=admin.user)
 
-    session_login(client, owner.user).post(_page("member-remove-page", organization, admin.pk))
+    session_login(client, owner.user).post(_page("membership-remove-page", organization, admin.pk))
 
     assert not Membership.objects.filter(pk=admin.pk).exists()
     assert ApiKey.objects.filter(revoked_at__isnull=True).count() == 1
-    assert "API keys of former members" in client.get(_page("member-list-page", organization)).content.decode()
+    assert "API keys of former members" in client.get(_page("membership-list-page", organization)).content.decode()
 
 
 def test_who_may_not_manage_keys_sees_nothing_of_them_on_the_members_page(client, organization, owner, member_of):
     _former_member_with_keys(organization, 1)
     ApiKeyFactory(organization=organization, created_by=owner.user)
 
-    response = session_login(client, member_of(Role.VIEWER).user).get(_page("member-list-page", organization))
+    response = session_login(client, member_of(Role.VIEWER).user).get(_page("membership-list-page", organization))
 
     assert response.context["former"] == []
     page = response.content.decode()
@@ -661,7 +667,7 @@ def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
 PAGE_ROUTES = sorted(
     (entry.name, tuple(entry.pattern.converters))
     for _, entry in _walk(get_resolver().url_patterns)
-    if entry.callback.__module__ in ("organizations.views", "projects.views")
+    if entry.callback.__module__.startswith(("organizations.views", "projects.views"))
     and any(name.endswith("_id") for name in entry.pattern.converters)
 )
 
@@ -669,8 +675,8 @@ PAGE_ROUTES = sorted(
 # Forms that only post: a GET answers 405 whatever the id, which says nothing about the object.
 POST_ONLY = {
     "organization-delete-page",
-    "member-role-page",
-    "member-remove-page",
+    "membership-role-page",
+    "membership-remove-page",
     "invitation-revoke-page",
     "api-key-revoke-page",
 }
@@ -691,7 +697,7 @@ def _world_url(name: str, parameters: tuple[str, ...], organization: Organizatio
 def test_every_page_with_an_id_is_in_the_matrix():
     assert {name for name, _ in PAGE_ROUTES} >= {
         "organization-settings-page",
-        "member-remove-page",
+        "membership-remove-page",
         "api-key-revoke-page",
         "project-edit-page",
         "project-delete-page",
@@ -733,7 +739,9 @@ def _more_rows(organization: Organization, user: User, count: int) -> None:
         MembershipFactory(user=user, organization=OrganizationFactory(), role=Role.ADMIN)
 
 
-@pytest.mark.parametrize("name", ["member-list-page", "invitation-list-page", "api-key-list-page", "organization-list"])
+@pytest.mark.parametrize(
+    "name", ["membership-list-page", "invitation-list-page", "api-key-list-page", "organization-list"]
+)
 def test_a_list_page_costs_the_same_queries_for_one_row_or_many(client, organization, owner, name):
     url = ORGANIZATIONS if name == "organization-list" else _page(name, organization)
     session_login(client, owner.user)

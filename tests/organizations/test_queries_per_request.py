@@ -10,7 +10,7 @@ from django.urls import reverse
 from organizations.access import actor_role, memberships_remembered
 from organizations.models import Organization
 from organizations.roles import Role
-from organizations.services.members import membership_role_change
+from organizations.services.memberships import membership_role_change
 from organizations.services.organizations import organization_create
 from tests.accounts.mfa import session_login
 
@@ -58,9 +58,9 @@ def test_a_refused_page_edit_renders_the_form_again_reading_the_memberships_once
     assert (_reads(captured, "organizations_organization"), _reads(captured, "organizations_membership")) == (2, 1)
 
 
-def test_an_api_detail_costs_four_queries(owner_client, owner, django_assert_num_queries):
-    # The token's revocation, the user, the organization, the memberships.
-    with django_assert_num_queries(4) as captured:
+def test_an_api_detail_costs_three_queries(owner_client, owner, django_assert_num_queries):
+    # The user with the token's revocation (one query), the organization, the memberships.
+    with django_assert_num_queries(3) as captured:
         response = owner_client.get(reverse("organization-detail", args=[owner.organization_id]))
 
     assert response.status_code == 200
@@ -71,7 +71,7 @@ def test_an_api_detail_costs_four_queries(owner_client, owner, django_assert_num
 def test_an_api_edit_checks_the_role_once_for_the_view_and_the_service(owner_client, owner, django_assert_num_queries):
     url = reverse("organization-detail", args=[owner.organization_id])
 
-    with django_assert_num_queries(13) as captured:
+    with django_assert_num_queries(12) as captured:
         response = owner_client.patch(url, {"name": "Acme Labs"}, format="json")
 
     assert (response.status_code, response.json()["name"]) == (200, "Acme Labs")

@@ -1,4 +1,4 @@
-"""The risk score follows its documented formula: monotonic, order-free, capped, critical at least 70."""
+"""The risk score follows its documented formula: monotonic, order-free, capped, critical at least 85."""
 
 import itertools
 import random
@@ -30,10 +30,15 @@ def test_info_findings_alone_carry_no_risk():
 
 
 @pytest.mark.parametrize("confidence", list(Confidence))
-def test_any_critical_finding_scores_at_least_70(confidence):
+def test_any_critical_finding_scores_at_least_85(confidence):
     score = risk_score([finding(Severity.LOW), finding(Severity.CRITICAL, confidence)])
-    assert score.ai_risk_score >= 70
+    assert score.ai_risk_score >= 85
     assert score.risk_level is RiskLevel.CRITICAL
+
+
+def test_high_findings_read_as_critical_only_when_there_are_many():
+    assert risk_score([finding(Severity.HIGH)] * 3).risk_level is RiskLevel.HIGH
+    assert risk_score([finding(Severity.HIGH)] * 4).risk_level is RiskLevel.CRITICAL
 
 
 def test_each_severity_alone_reads_as_its_own_level():

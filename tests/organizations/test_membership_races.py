@@ -26,7 +26,7 @@ def _two_owners() -> tuple[Membership, Membership]:
 def _call(actor: Membership, method: str, target: Membership, body: dict | None = None) -> Callable[[], Response]:
     # Each racer signs in before the barrier with a client of its own, as two browsers would.
     client = client_for(actor.user)
-    url = reverse("member-detail", args=[target.organization_id, target.pk])
+    url = reverse("membership-detail", args=[target.organization_id, target.pk])
     return lambda: getattr(client, method)(url, body, format="json")
 
 

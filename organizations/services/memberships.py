@@ -23,9 +23,10 @@ def _membership_lock(membership: Membership) -> Membership:
     # One lock on the organization row serializes the membership changes in it, so two owners demoting
     # each other or leaving at once are answered in turn, each reading roles the other has committed.
     # NO KEY: rows that merely reference the organization (projects, keys) can still be written meanwhile.
-    Organization.objects.select_for_update(no_key=True).filter(pk=membership.organization_id).first()
+    Organization.objects.in_organization(membership.organization_id).select_for_update(no_key=True).first()
     memberships_forget()  # the actor's role too is read again, from the settled rows
-    return get_visible(Membership.objects.select_related("organization", "user"), what="Member", pk=membership.pk)
+    settled = Membership.objects.in_organization(membership.organization_id).select_related("organization", "user")
+    return get_visible(settled, what="Member", pk=membership.pk)
 
 
 def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str | None) -> None:
@@ -34,7 +35,7 @@ def _owner_rules_check(*, actor: "Actor", membership: Membership, new_role: str 
     if membership.role not in assignable or (new_role is not None and new_role not in assignable):
         raise InsufficientPermissions("Only an owner can make or change an owner.")
     stepping_down = membership.role == Role.OWNER and new_role != Role.OWNER
-    if stepping_down and Membership.objects.filter(organization=organization, role=Role.OWNER).count() <= 1:
+    if stepping_down and Membership.objects.in_organization(organization).filter(role=Role.OWNER).count() <= 1:
         raise LastOwnerError()
 
 

@@ -11,7 +11,7 @@ from tests.organizations.factories import InvitationFactory
 
 
 def _member_url(membership) -> str:
-    return reverse("member-detail", args=[membership.organization_id, membership.pk])
+    return reverse("membership-detail", args=[membership.organization_id, membership.pk])
 
 
 def _invitations_url(organization) -> str:
@@ -22,7 +22,7 @@ def _invitations_url(organization) -> str:
 def test_members_are_listed_with_their_roles(owner_client, organization, owner, member_of):
     viewer = member_of(Role.VIEWER)
 
-    response = owner_client.get(reverse("member-list", args=[organization.pk]))
+    response = owner_client.get(reverse("membership-list", args=[organization.pk]))
 
     assert response.status_code == 200
     roles = {item["user"]["email"]: item["role"] for item in response.json()["items"]}

@@ -1,0 +1,1 @@
+"""Dashboard pages of organizations, one module per section; the door they share is organizations/pages.py."""
