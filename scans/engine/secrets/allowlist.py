@@ -23,6 +23,7 @@ _PLACEHOLDER = re.compile(
         .*(?:example|sample|dummy|placeholder|changeme|change_me|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)).*
       | .*(?:x{4,}|\*{4,}|\.{3,}|…).*
       | <[^<>]+>
+      | &lt;.+?&gt;  # the same placeholder, written in HTML
       | \$\{?[a-z_][a-z0-9_]*\}?
       | .*\$\{\{?[^}]*\}\}?.*
       | \{\{.*\}\}
