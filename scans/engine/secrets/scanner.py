@@ -44,23 +44,39 @@ class SecretScanner:
                     best[span] = (rule, candidate.value, candidate.confidence)
         if words:
             # A value a provider rule already named is reported once, under that rule's name.
-            claimed = sorted(best)
+            claimed = _Claimed(sorted(best))
             for found in find_generic(path, text, lowered, words):
-                if not _overlaps(claimed, found.start, found.end):
+                if not claimed.overlaps(found.start, found.end):
                     best.setdefault((found.start, found.end), (found.rule, found.value, found.confidence))
         if not best:
             return []
         lines = _LineIndex(text)
-        values = [value for _, value, _ in best.values()]
+        found = sorted(best.items(), key=lambda item: item[0])
+        # Each snippet masks every secret found on its line, so one finding never shows another's value.
+        by_line: dict[int, list[str]] = {}
+        for (start, _), (_, value, _) in found:
+            by_line.setdefault(lines.row(start), []).append(value)
         return [
-            _finding(rule, value, confidence, start, path, lines, values)
-            for (start, _), (rule, value, confidence) in sorted(best.items(), key=lambda item: item[0])
+            _finding(rule, value, confidence, start, path, lines, by_line[lines.row(start)])
+            for (start, _), (rule, value, confidence) in found
         ]
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    # Spans are sorted by start, so only those starting before `end` can overlap.
-    return any(start < e for _, e in spans[: bisect.bisect_left(spans, (end, end))])
+class _Claimed:
+    """Spans sorted by start, with the furthest end so far, so an overlap check is one bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = spans
+        self._furthest: list[int] = []
+        furthest = -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self._furthest.append(furthest)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        # Only spans starting before `end` can overlap; of those, the furthest end decides.
+        before = bisect.bisect_left(self._spans, (end, end))
+        return before > 0 and self._furthest[before - 1] > start
 
 
 def _preferred(rule: Rule, candidate: Candidate, kept_rule: Rule | GenericRule, kept: Confidence) -> bool:
@@ -77,9 +93,12 @@ class _LineIndex:
             self._starts.append(position + 1)
             position = text.find("\n", position + 1)
 
+    def row(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) - 1
+
     def locate(self, offset: int) -> tuple[int, int, str]:
         """1-based line and column of an offset, and that line's text."""
-        row = bisect.bisect_right(self._starts, offset) - 1
+        row = self.row(offset)
         start = self._starts[row]
         end = self.text.find("\n", start)
         return row + 1, offset - start + 1, self.text[start : end if end != -1 else len(self.text)]
@@ -97,7 +116,6 @@ def _finding(
     line, column, text = lines.locate(start)
     # A multi-line secret (a PEM block) starts on this line; masking its first line covers what is shown.
     snippet = masked_line(text, value.split("\n", 1)[0])
-    # Another secret found on the same line must not show through this finding's snippet either.
     for other in values:
         first = other.split("\n", 1)[0]
         if first and first != value and first in snippet:
