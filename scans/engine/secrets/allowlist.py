@@ -17,10 +17,17 @@ DOCUMENTATION_VALUES = frozenset(
         "AKIAI44QH8DHBEXAMPLE",
     }
 )
+# What people type where the real value would go, even after a real prefix (`sk_live_000000000000`,
+# `ghp_abcdef0123…`): a run of one character to the end, or a keyboard or counting run. Random
+# tokens hold a six-character run like these about once in tens of millions.
+_MADE_UP = re.compile(r"(?i)(.)\1{7,}$|abcdef|bcdefg|012345|123456|234567|qwerty|asdfgh|zxcvbn")
 _PLACEHOLDER = re.compile(
     r"""(?ix)
     ^(?:
-        .*(?:example|sample|dummy|placeholder|changeme|change_me|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)).*
+        .*(?:example|sample|dummy|fake|placeholder|changeme|change_me|redacted|your[_-]?(?:api[_-]?)?(?:key|token|secret)).*
+      | .*(?:replace|insert|enter|paste|fill)[_-]?(?:me|your|with|here|in)(?![a-z]).*  # REPLACE_ME, insert_your_token
+      | .*[_-]here
+      | null|none|nil|undefined|true|false
       | .*(?:x{4,}|\*{4,}|\.{3,}|…).*
       | <[^<>]+>
       | &lt;.+?&gt;  # the same placeholder, written in HTML
@@ -29,6 +36,10 @@ _PLACEHOLDER = re.compile(
       | \{\{.*\}\}
       | %\(?[a-z_]+\)?s
       | %[a-z_]+%
+      | __[a-z0-9_]+__          # substituted at build time
+      | @[a-z_][a-z0-9_.-]*@    # Maven, Gradle and autoconf filtering
+      | \{[a-z_][a-z0-9_.]*\}  # str.format, .NET and Serilog templates
+      | \$\(.*\)               # command substitution, Azure Pipelines and Make variables
       | `[^`]*`
       | (?:vault|ref|secret|env|op|awssm|gcpsm|azkv|sops|enc)\+?:.*
     )$
@@ -54,7 +65,7 @@ def is_allowed(value: str) -> bool:
     """True for values no rule should report, whatever its pattern says."""
     if value in DOCUMENTATION_VALUES or len(set(value)) <= 2:
         return True
-    return bool(_PLACEHOLDER.match(value) or _REFERENCE.match(value))
+    return bool(_PLACEHOLDER.match(value) or _REFERENCE.match(value) or _MADE_UP.search(value))
 
 
 # Hex digests by length: MD5, SHA-1, SHA-256, SHA-512 (and SHA-224/384).
@@ -77,8 +88,9 @@ _NUMBER = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,20}://|arn:|urn:|mailto:)")
 # Shell or template interpolation anywhere in the value: `'$DB_PASSWORD'`, `pre-${STAGE}`, `$(cat key)`.
 _INTERPOLATION = re.compile(r"\$[A-Za-z_({]|%\{|#\{|\{\{")
-# Keyboard and counting runs are what people type when they make a value up: `a1b2c3d4…`, `123456`.
-_MADE_UP = re.compile(r"(?i)a1b2c3|abcdef|bcdefg|012345|123456|234567|qwerty|asdfgh|zxcvbn")
+# Alternating letters and digits (`a1b2c3d4…`) are typed for a generic value; a rule's own example
+# in a known format may well be written that way, so only the generic detector refuses them.
+_ALTERNATING = re.compile(r"(?i)a1b2c3")
 _PATH = re.compile(r"^(?:/|\./|\.\./|~/|[A-Za-z]:\\|\\\\|file:)")
 _FILE_SUFFIX = re.compile(
     r"(?i)\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|pub|asc|gpg|json|ya?ml|toml|ini|cfg|conf|env|txt|xml|keytab|"
@@ -134,7 +146,7 @@ def generic_refusal(value: str, *, line: str, password: bool) -> str | None:
         return "a word"
     if lowered in _WORDS or lowered.strip("_-.") in _WORDS:
         return "a word"
-    if _INTERPOLATION.search(value) or _MADE_UP.search(value):
+    if _INTERPOLATION.search(value) or _ALTERNATING.search(value):
         return "interpolated or made up"
     if _HASH_FORMATS.match(value):
         return "a hash (SRI, digest or password hash)"

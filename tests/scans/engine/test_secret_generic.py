@@ -153,7 +153,7 @@ def test_values_in_test_fixtures_are_reported_with_low_confidence(scanner, path)
 
 
 def test_a_value_a_provider_rule_names_is_not_reported_again_as_generic(scanner):
-    line = "SLACK_BOT_TOKEN=xoxb-123456789012-1234567890123-OhbVrpoiVgRV5IfLBcbfnoGM"
+    line = "SLACK_BOT_TOKEN=xoxb-493817264051-7302958164329-OhbVrpoiVgRV5IfLBcbfnoGM"
     assert [f.rule_id for f in scanner.scan(".env", line)] == ["slack.bot-token"]
 
 

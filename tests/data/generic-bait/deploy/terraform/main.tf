@@ -31,3 +31,19 @@ locals {
   secret_key_name = "acme-prod-signing-key"
   client_vpn_endpoint_id = aws_ec2_client_vpn_endpoint.client-vpn-endpoint.id
 }
+
+variable "datadog_api_key" {
+  type      = string
+  sensitive = true
+}
+
+variable "okta_api_token" {
+  type        = string
+  description = "Okta API token, 42 characters starting with 00; set it in the workspace, never here"
+  default     = ""
+}
+
+variable "mistral_api_key" {
+  type    = string
+  default = "REPLACE_ME"
+}
