@@ -12,44 +12,13 @@ from scans.engine.code import python_checks as checks
 from scans.engine.code.python_checks import is_settings_path, is_test_path
 from scans.engine.code.python_llm import LlmFlow, mentions_llm
 from scans.engine.code.python_names import Aliases, bind_import, last_name, qualname
+from scans.engine.code.python_scope import Scope
 from scans.engine.code.rules import code_finding
 from scans.engine.findings import Finding
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Source that would blow the parser's or the unparser's stack is skipped, never raised.
 _UNPARSABLE = (SyntaxError, ValueError, RecursionError, MemoryError)
-
-
-class Scope:
-    """A module or a function body: what its names were last assigned, for the flow-following rules."""
-
-    __slots__ = ("built_sql", "defs", "function", "is_tool", "parent", "taint")
-
-    def __init__(self, parent: "Scope | None", function: ast.AST | None) -> None:
-        self.parent = parent
-        self.function = function
-        # Names holding a query built from values; True when a driver placeholder is left in it.
-        self.built_sql: dict[str, bool] = {}
-        self.taint: dict[str, int] = {}
-        self.defs: dict[str, ast.expr] = {}
-        self.is_tool = False
-
-    def taint_of(self, name: str) -> int:
-        """What reaches `name` here; a closure sees its enclosing functions' names."""
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.taint:
-                return scope.taint[name]
-            scope = scope.parent
-        return 0
-
-    def definition(self, name: str) -> ast.expr | None:
-        scope: Scope | None = self
-        while scope is not None:
-            if name in scope.defs:
-                return scope.defs[name]
-            scope = scope.parent
-        return None
 
 
 class PythonAnalyzer:

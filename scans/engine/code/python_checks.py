@@ -7,15 +7,12 @@ so adding a rule never adds a pass over the tree.
 import ast
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from scans.engine.code.python_names import argument, is_false, is_literal, is_true, keyword, names_in
+from scans.engine.code.python_scope import Analysis, Scope
 
-if TYPE_CHECKING:
-    from scans.engine.code.python import PythonAnalyzer, Scope
-
-CallCheck = Callable[["PythonAnalyzer", ast.Call, "Scope"], None]
-KeywordCheck = Callable[["PythonAnalyzer", ast.Call, ast.expr, str], None]
+CallCheck = Callable[[Analysis, ast.Call, Scope], None]
+KeywordCheck = Callable[[Analysis, ast.Call, ast.expr, str], None]
 
 _PICKLE_MODULES = ("pickle", "cPickle", "_pickle", "dill", "cloudpickle")
 PICKLE_CALLS = frozenset(
@@ -68,66 +65,66 @@ def _is_password_name(name: str) -> bool:
     return any(word in name for word in _PASSWORD_WORDS)
 
 
-def _check_pickle(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_pickle(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.pickle-load", call)
 
 
-def _check_marshal(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_marshal(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.marshal-load", call)
 
 
-def _check_yaml_load(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_yaml_load(an: Analysis, call: ast.Call, scope: Scope) -> None:
     loader = argument(call, 1, "Loader")
     name = (an.qualname(loader) or "") if loader is not None else ""
     if not name.endswith(_SAFE_YAML_LOADERS):
         an.report("python.yaml-load", call)
 
 
-def _check_yaml_unsafe(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_yaml_unsafe(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.yaml-load", call)
 
 
-def _check_torch_load(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_torch_load(an: Analysis, call: ast.Call, scope: Scope) -> None:
     if not is_true(keyword(call, "weights_only")):
         an.report("python.torch-load", call)
 
 
-def _check_joblib(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_joblib(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.joblib-load", call)
 
 
-def _check_numpy_load(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_numpy_load(an: Analysis, call: ast.Call, scope: Scope) -> None:
     if is_true(keyword(call, "allow_pickle")):
         an.report("python.numpy-load-pickle", call)
 
 
-def _check_eval(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_eval(an: Analysis, call: ast.Call, scope: Scope) -> None:
     # Evaluating a string fixed in the source runs nothing an attacker chose.
     if call.args and not is_literal(call.args[0]):
         an.report("python.eval-exec", call)
 
 
-def _check_shell_always(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_shell_always(an: Analysis, call: ast.Call, scope: Scope) -> None:
     if not is_literal(argument(call, 0, "cmd")):
         an.report("python.shell-injection", call)
 
 
-def _check_subprocess(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_subprocess(an: Analysis, call: ast.Call, scope: Scope) -> None:
     shell = keyword(call, "shell")
     truthy = type(shell) is ast.Constant and bool(shell.value)
     if truthy and not is_literal(argument(call, 0, "args")):
         an.report("python.shell-injection", call)
 
 
-def _check_tempfile(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_tempfile(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.tempfile-mktemp", call)
 
 
-def _check_unverified_context(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_unverified_context(an: Analysis, call: ast.Call, scope: Scope) -> None:
     an.report("python.tls-verify-disabled", call)
 
 
-def _is_weak_hash(an: "PythonAnalyzer", call: ast.Call) -> bool:
+def _is_weak_hash(an: Analysis, call: ast.Call) -> bool:
     if is_false(keyword(call, "usedforsecurity")):
         return False
     name = an.qualname(call.func)
@@ -137,13 +134,13 @@ def _is_weak_hash(an: "PythonAnalyzer", call: ast.Call) -> bool:
     return type(algorithm) is ast.Constant and str(algorithm.value).lower() in ("md5", "sha1")
 
 
-def _check_weak_hash(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_weak_hash(an: Analysis, call: ast.Call, scope: Scope) -> None:
     hashed = call.args[1:] if an.qualname(call.func) == "hashlib.new" else call.args
     if _is_weak_hash(an, call) and any(_is_password_name(n) for arg in hashed for n in names_in(arg)):
         an.report("python.weak-password-hash", call)
 
 
-def _check_jwt_decode(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_jwt_decode(an: Analysis, call: ast.Call, scope: Scope) -> None:
     options = keyword(call, "options")
     unverified = is_false(keyword(call, "verify"))
     if type(options) is ast.Dict:
@@ -158,7 +155,7 @@ def _check_jwt_decode(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> N
         an.report("python.jwt-no-verify", call)
 
 
-def _check_sql(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_sql(an: Analysis, call: ast.Call, scope: Scope) -> None:
     query = argument(call, 0, "sql")
     if query is None or not is_built_string(query, scope):
         return
@@ -169,7 +166,7 @@ def _check_sql(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
         an.report("python.sql-injection", call)
 
 
-def _check_sql_extra(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_sql_extra(an: Analysis, call: ast.Call, scope: Scope) -> None:
     bound = keyword(call, "params") is not None or keyword(call, "select_params") is not None
     for name in ("where", "select", "tables", "order_by"):
         given = keyword(call, name)
@@ -184,7 +181,7 @@ _PLACEHOLDER_AFTER_PERCENT = re.compile(r"%%s|%%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]
 _PLACEHOLDER = re.compile(r"%s|%\(\w+\)s|\?|(?<![:\w]):[A-Za-z_]\w*|\$\d")
 
 
-def _keeps_placeholder(node: ast.expr, scope: "Scope") -> bool:
+def _keeps_placeholder(node: ast.expr, scope: Scope) -> bool:
     """Whether the literal text of a built query still holds a driver placeholder."""
     if type(node) is ast.Name:
         return scope.built_sql.get(node.id, False)
@@ -193,7 +190,7 @@ def _keeps_placeholder(node: ast.expr, scope: "Scope") -> bool:
     return any(pattern.search(text) for text in texts)
 
 
-def _check_bind(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
+def _check_bind(an: Analysis, call: ast.Call, scope: Scope) -> None:
     candidates = [call.args[0]] if call.args else []
     candidates += [kw.value for kw in call.keywords if kw.arg in ("host", "address", "bind", "listen", "interface")]
     for value in candidates:
@@ -204,7 +201,7 @@ def _check_bind(an: "PythonAnalyzer", call: ast.Call, scope: "Scope") -> None:
             return
 
 
-def _keyword_verify(an: "PythonAnalyzer", call: ast.Call, value: ast.expr, name: str) -> None:
+def _keyword_verify(an: Analysis, call: ast.Call, value: ast.expr, name: str) -> None:
     if not is_false(value) or name.startswith(("jwt.", "jose.")):
         return
     root = name.partition(".")[0]
@@ -212,22 +209,22 @@ def _keyword_verify(an: "PythonAnalyzer", call: ast.Call, value: ast.expr, name:
         an.report("python.tls-verify-disabled", call)
 
 
-def _keyword_false_disables_tls(an: "PythonAnalyzer", call: ast.Call, value: ast.expr, name: str) -> None:
+def _keyword_false_disables_tls(an: Analysis, call: ast.Call, value: ast.expr, name: str) -> None:
     if is_false(value):
         an.report("python.tls-verify-disabled", call)
 
 
-def _keyword_cert_none(an: "PythonAnalyzer", call: ast.Call, value: ast.expr, name: str) -> None:
+def _keyword_cert_none(an: Analysis, call: ast.Call, value: ast.expr, name: str) -> None:
     if (an.qualname(value) or "") == "ssl.CERT_NONE":
         an.report("python.tls-verify-disabled", call)
 
 
-def _keyword_trust_remote_code(an: "PythonAnalyzer", call: ast.Call, value: ast.expr, name: str) -> None:
+def _keyword_trust_remote_code(an: Analysis, call: ast.Call, value: ast.expr, name: str) -> None:
     if is_true(value):
         an.report("python.trust-remote-code", call)
 
 
-def is_built_string(node: ast.expr, scope: "Scope") -> bool:
+def is_built_string(node: ast.expr, scope: Scope) -> bool:
     """A string assembled at run time from values: `%`, `+`, `.format` or an f-string with fields."""
     kind = type(node)
     if kind is ast.JoinedStr:
@@ -249,7 +246,7 @@ def _is_text(node: ast.expr) -> bool:
     return (type(node) is ast.Constant and isinstance(node.value, str)) or type(node) is ast.JoinedStr
 
 
-def check_assignment(an: "PythonAnalyzer", node: ast.Assign | ast.AugAssign | ast.AnnAssign, scope: "Scope") -> None:
+def check_assignment(an: Analysis, node: ast.Assign | ast.AugAssign | ast.AnnAssign, scope: Scope) -> None:
     value = node.value
     if value is None:
         return
@@ -262,7 +259,7 @@ def check_assignment(an: "PythonAnalyzer", node: ast.Assign | ast.AugAssign | as
             _assign_attribute(an, node, target.attr, value)
 
 
-def _assign_name(an: "PythonAnalyzer", node: ast.stmt, name: str, value: ast.expr, scope: "Scope") -> None:
+def _assign_name(an: Analysis, node: ast.stmt, name: str, value: ast.expr, scope: Scope) -> None:
     if is_built_string(value, scope):
         kept = _keeps_placeholder(value, scope)
         scope.built_sql[name] = kept or (type(node) is ast.AugAssign and scope.built_sql.get(name, False))
@@ -278,7 +275,7 @@ def _assign_name(an: "PythonAnalyzer", node: ast.stmt, name: str, value: ast.exp
             an.report("python.weak-password-hash", hashed)
 
 
-def _assign_attribute(an: "PythonAnalyzer", node: ast.stmt, attr: str, value: ast.expr) -> None:
+def _assign_attribute(an: Analysis, node: ast.stmt, attr: str, value: ast.expr) -> None:
     name = an.qualname(value) or ""
     if (
         (attr == "verify_mode" and name == "ssl.CERT_NONE")
@@ -300,7 +297,7 @@ def is_test_path(path: str) -> bool:
     return in_tests or name.startswith("test_") or name.endswith("_test.py") or name in ("tests.py", "conftest.py")
 
 
-def check_assert(an: "PythonAnalyzer", node: ast.Assert) -> None:
+def check_assert(an: Analysis, node: ast.Assert) -> None:
     # Tests assert on permissions by design; elsewhere `python -O` strips the check.
     if is_test_path(an.path):
         return

@@ -11,14 +11,11 @@ flagged; text built with f-strings, `%`, `+` or `"...".format()` around user inp
 """
 
 import ast
-from typing import TYPE_CHECKING
 
 from scans.engine.code.credentials import credential_tokens
 from scans.engine.code.python_checks import SHELL_ALWAYS, SUBPROCESS_WITH_SHELL
 from scans.engine.code.python_names import argument, is_literal, is_true, keyword, last_name
-
-if TYPE_CHECKING:
-    from scans.engine.code.python import PythonAnalyzer, Scope
+from scans.engine.code.python_scope import Analysis, Scope
 
 USER, MIXED, MODEL = 1, 2, 4
 _INPUT = USER | MIXED
@@ -92,7 +89,7 @@ def _is_secret_name(name: str) -> bool:
 
 
 class LlmFlow:
-    def __init__(self, analyzer: "PythonAnalyzer") -> None:
+    def __init__(self, analyzer: Analysis) -> None:
         self.an = analyzer
         self._shell_in_function: dict[str, ast.Call] = {}
         self._registered_tools: set[str] = set()
@@ -109,7 +106,7 @@ class LlmFlow:
             ast.Return: self._return,
         }
 
-    def taint(self, node: ast.expr | None, scope: "Scope") -> int:
+    def taint(self, node: ast.expr | None, scope: Scope) -> int:
         """The bit set of what reaches `node`: USER, MIXED (user input inside instruction text), MODEL."""
         kind = type(node)
         if kind is ast.Name:
@@ -154,13 +151,13 @@ class LlmFlow:
             return self.taint(node.elt, scope) | self._union([gen.iter for gen in node.generators], scope)
         return 0
 
-    def _union(self, nodes: list[ast.expr], scope: "Scope") -> int:
+    def _union(self, nodes: list[ast.expr], scope: Scope) -> int:
         found = 0
         for node in nodes:
             found |= self.taint(node, scope)
         return found
 
-    def _call_taint(self, call: ast.Call, scope: "Scope") -> int:
+    def _call_taint(self, call: ast.Call, scope: Scope) -> int:
         name = self.an.qualname(call.func) or ""
         if self.is_llm_call(call, name) or name in self._model_returning:
             return MODEL
@@ -184,7 +181,7 @@ class LlmFlow:
         receiver = (self.an.qualname(func.value) or "").lower()
         return any(word in receiver for word in _LLM_RECEIVER_WORDS)
 
-    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: "Scope") -> None:
+    def enter_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> None:
         arguments = node.args
         for parameter in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs):
             lowered = parameter.arg.lower()
@@ -195,7 +192,7 @@ class LlmFlow:
             if last_name(target) in _TOOL_DECORATORS:
                 scope.is_tool = True
 
-    def assign(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign, scope: "Scope") -> None:
+    def assign(self, node: ast.Assign | ast.AugAssign | ast.AnnAssign, scope: Scope) -> None:
         value = node.value
         if value is None:
             return
@@ -216,24 +213,24 @@ class LlmFlow:
                 if "system" in lowered and any(word in lowered for word in ("prompt", "message", "instruction")):
                     self._secret_in_system(value, scope, depth=0)
 
-    def _for(self, node: ast.For | ast.AsyncFor, scope: "Scope") -> None:
+    def _for(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
         found = self.taint(node.iter, scope)
         if found:
             for named in ast.walk(node.target):
                 if type(named) is ast.Name:
                     scope.taint[named.id] = found
 
-    def _with(self, node: ast.With | ast.AsyncWith, scope: "Scope") -> None:
+    def _with(self, node: ast.With | ast.AsyncWith, scope: Scope) -> None:
         for item in node.items:
             if type(item.optional_vars) is ast.Name:
                 scope.taint[item.optional_vars.id] = self.taint(item.context_expr, scope)
 
-    def _return(self, node: ast.Return, scope: "Scope") -> None:
+    def _return(self, node: ast.Return, scope: Scope) -> None:
         function = scope.function
         if function is not None and node.value is not None and self.taint(node.value, scope) & MODEL:
             self._model_returning.add(function.name)
 
-    def _dict(self, node: ast.Dict, scope: "Scope") -> None:
+    def _dict(self, node: ast.Dict, scope: Scope) -> None:
         role = content = None
         for key, value in zip(node.keys, node.values, strict=True):
             if type(key) is ast.Constant:
@@ -244,17 +241,17 @@ class LlmFlow:
         if content is not None and type(role) is ast.Constant and role.value in _SYSTEM_ROLES:
             self._system_content(content, scope)
 
-    def _tuple(self, node: ast.Tuple, scope: "Scope") -> None:
+    def _tuple(self, node: ast.Tuple, scope: Scope) -> None:
         elts = node.elts
         if len(elts) == 2 and type(elts[0]) is ast.Constant and elts[0].value in _SYSTEM_ROLES:
             self._system_content(elts[1], scope)
 
-    def _system_content(self, content: ast.expr, scope: "Scope") -> None:
+    def _system_content(self, content: ast.expr, scope: Scope) -> None:
         if self.taint(content, scope) & _INPUT:
             self.an.report("llm.prompt-injection-flow", content)
         self._secret_in_system(content, scope, depth=0)
 
-    def _secret_in_system(self, node: ast.expr, scope: "Scope", depth: int) -> None:
+    def _secret_in_system(self, node: ast.expr, scope: Scope, depth: int) -> None:
         kind = type(node)
         if kind is ast.Constant:
             if isinstance(node.value, str) and credential_tokens(node.value):
@@ -280,7 +277,7 @@ class LlmFlow:
             if defined is not None:
                 self._secret_in_system(defined, scope, depth + 1)
 
-    def call(self, call: ast.Call, scope: "Scope", name: str, last: str) -> None:
+    def call(self, call: ast.Call, scope: Scope, name: str, last: str) -> None:
         if self.is_llm_call(call, name):
             self._prompt_arguments(call, scope)
         elif last == "SystemMessage":
@@ -290,7 +287,7 @@ class LlmFlow:
         self._model_output_sink(call, scope, name, last)
         self._agent_tools(call, scope, name, last)
 
-    def _prompt_arguments(self, call: ast.Call, scope: "Scope") -> None:
+    def _prompt_arguments(self, call: ast.Call, scope: Scope) -> None:
         for given in call.keywords:
             if given.arg in ("system", "instructions", "system_prompt"):
                 self._system_content(given.value, scope)
@@ -299,7 +296,7 @@ class LlmFlow:
         if call.args and type(call.func) is ast.Attribute and call.func.attr in _CHAIN_METHODS:
             self._single_prompt(call.args[0], scope)
 
-    def _single_prompt(self, value: ast.expr, scope: "Scope") -> None:
+    def _single_prompt(self, value: ast.expr, scope: Scope) -> None:
         # A list of messages keeps each role apart; the roles were checked where the messages were built.
         shape = scope.definition(value.id) if type(value) is ast.Name else value
         if type(shape) in (ast.List, ast.Tuple, ast.ListComp):
@@ -307,7 +304,7 @@ class LlmFlow:
         if self.taint(value, scope) & MIXED:
             self.an.report("llm.prompt-injection-flow", value)
 
-    def _model_output_sink(self, call: ast.Call, scope: "Scope", name: str, last: str) -> None:
+    def _model_output_sink(self, call: ast.Call, scope: Scope, name: str, last: str) -> None:
         if name in _FIRST_ARGUMENT_SINKS or last in _SQL_SINKS:
             reached = self.taint(argument(call, 0, "args"), scope) if call.args or call.keywords else 0
         elif last in _HTML_SINKS:
@@ -317,7 +314,7 @@ class LlmFlow:
         if reached & MODEL:
             self.an.report("llm.output-to-sink", call)
 
-    def _agent_tools(self, call: ast.Call, scope: "Scope", name: str, last: str) -> None:
+    def _agent_tools(self, call: ast.Call, scope: Scope, name: str, last: str) -> None:
         dangerous_code = is_true(keyword(call, "allow_dangerous_code"))
         if last in _SHELL_TOOLS or dangerous_code or (last == "load_tools" and _names_shell_tool(call)):
             self.an.report("llm.agent-shell-tool", call)
