@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scans.engine.files import exclusion, shown_path
+from scans.engine.findings import Finding
 from scans.engine.scanner import Progress, Scanner, ScanResult
 
 _EMPTY_MODES = ("160000",)  # a submodule's commit: not a blob of this repository
@@ -79,20 +80,26 @@ def scan_history(
     for blob, data in _contents(top, wanted):
         origin = origins[blob]
         findings = scanner.analyze(origin.path, data)
-        if findings is None:
-            result.skipped.append((f"{origin.path}@{origin.commit[:12]}", "binary file"))
-            continue
-        result.files_scanned += 1
-        result.bytes_scanned += len(data)
-        where = {"commit": origin.commit, "author": origin.author, "date": origin.date, "blob": blob}
-        for finding in findings:
-            # The same secret in a later version of the file is the same finding: the oldest commit names it.
-            if finding.fingerprint not in seen:
-                seen.add(finding.fingerprint)
-                result.findings.append(dataclasses.replace(finding, extra={**finding.extra, **where}))
+        if findings is not None:
+            where = {"commit": origin.commit, "author": origin.author, "date": origin.date, "blob": blob}
+            findings = _first_seen(findings, seen, where)
+        result.record(f"{origin.path}@{origin.commit[:12]}", len(data), findings)
         if progress is not None:
             progress(result.files_scanned, result.bytes_scanned)
     return result.finish(started)
+
+
+def _first_seen(findings: list[Finding], seen: set[str], where: dict[str, str]) -> list[Finding]:
+    """The findings not met in an older blob, marked with where they came from.
+
+    The same secret in a later version of the file is the same finding: the oldest commit names it.
+    """
+    fresh = []
+    for finding in findings:
+        if finding.fingerprint not in seen:
+            seen.add(finding.fingerprint)
+            fresh.append(dataclasses.replace(finding, extra={**finding.extra, **where}))
+    return fresh
 
 
 def scan_staged(
@@ -112,13 +119,7 @@ def scan_staged(
         if len(data) > scanner.max_file_bytes:
             result.skipped.append((shown, "larger than the size limit"))
             continue
-        findings = scanner.analyze(shown, data)
-        if findings is None:
-            result.skipped.append((shown, "binary file"))
-            continue
-        result.files_scanned += 1
-        result.bytes_scanned += len(data)
-        result.add(findings)
+        result.record(shown, len(data), scanner.analyze(shown, data))
         if progress is not None:
             progress(result.files_scanned, result.bytes_scanned)
     return result.finish(started)

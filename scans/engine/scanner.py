@@ -36,7 +36,13 @@ class ScanResult:
     duration_s: float = 0.0
     engine: str = ""
 
-    def add(self, findings: Iterable[Finding]) -> None:
+    def record(self, shown: str, size: int, findings: list[Finding] | None) -> None:
+        """One file's outcome: its findings, or a skip where no analyzer reads it (a binary file)."""
+        if findings is None:
+            self.skipped.append((shown, "binary file"))
+            return
+        self.files_scanned += 1
+        self.bytes_scanned += size
         self.findings.extend(findings)
 
     def finish(self, started: float) -> "ScanResult":
@@ -127,9 +133,4 @@ class Scanner:
         except OSError as error:
             result.errors.append((entry.shown, f"cannot be read ({error.strerror or type(error).__name__})"))
             return
-        if findings is None:
-            result.skipped.append((entry.shown, "binary file"))
-            return
-        result.files_scanned += 1
-        result.bytes_scanned += size
-        result.add(findings)
+        result.record(entry.shown, size, findings)
