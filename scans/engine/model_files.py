@@ -264,34 +264,41 @@ def _damage(error: Exception) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+# What each verdict on an imported global reports; a safe global reports nothing.
+_IMPORT_FINDINGS = {
+    Verdict.DANGEROUS: (
+        "model.dangerous-import",
+        Severity.CRITICAL,
+        Confidence.HIGH,
+        "Model file runs dangerous code when loaded",
+        "which can run commands, read or write files, open connections or execute code on the machine that loads it.",
+    ),
+    Verdict.UNKNOWN: (
+        "model.unknown-import",
+        Severity.MEDIUM,
+        Confidence.MEDIUM,
+        "Model file imports an unexpected global",
+        "which is not one of the classes a model file needs. Check what it is before loading the file.",
+    ),
+}
+
+
 def _judge(module: str, name: str, called: bool, member: str, offset: int, report: _Report) -> None:
     module, name = canonical(module, name)
     verdict = judge(module, name)
     qualified = f"{module}.{name}"
     action = "imports and calls" if called else "imports"
-    if verdict is Verdict.DANGEROUS:
+    if verdict in _IMPORT_FINDINGS:
+        rule_id, severity, confidence, title, consequence = _IMPORT_FINDINGS[verdict]
         report.add(
-            "model.dangerous-import",
-            Severity.CRITICAL,
-            Confidence.HIGH,
+            rule_id,
+            severity,
+            confidence,
             member=member,
             what=qualified,
             offset=offset,
-            title="Model file runs dangerous code when loaded",
-            description=f"Loading this pickle {action} {qualified}, which can run commands, read or write "
-            "files, open connections or execute code on the machine that loads it.",
-        )
-    elif verdict is Verdict.UNKNOWN:
-        report.add(
-            "model.unknown-import",
-            Severity.MEDIUM,
-            Confidence.MEDIUM,
-            member=member,
-            what=qualified,
-            offset=offset,
-            title="Model file imports an unexpected global",
-            description=f"Loading this pickle {action} {qualified}, which is not one of the classes a model "
-            "file needs. Check what it is before loading the file.",
+            title=title,
+            description=f"Loading this pickle {action} {qualified}, {consequence}",
         )
 
 
