@@ -113,6 +113,18 @@ def test_a_missing_path_exits_2(scan, planted_tree):
     assert (done.returncode, done.stderr) == (2, "bastion-scan: no-such-dir does not exist\n")
 
 
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--git", "--staged"], "bastion-scan: --git and --staged scan different things; pick one\n"),
+        (["--update-baseline"], "bastion-scan: --update-baseline needs --baseline FILE to write to\n"),
+    ],
+)
+def test_flags_that_contradict_each_other_exit_2_with_one_line(scan, planted_tree, flags, message):
+    done = scan("project", *flags)
+    assert (done.returncode, done.stderr) == (2, message)
+
+
 def test_the_baseline_workflow_fails_only_on_new_findings(scan, planted_tree, tmp_path):
     baseline = tmp_path / "baseline.json"
     written = scan("project", "--baseline", str(baseline), "--update-baseline")
