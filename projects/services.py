@@ -67,5 +67,9 @@ def project_scan_record(*, project: Project, scanned_at: datetime, risk_score: i
     Project.objects.in_organization(project.organization_id).filter(pk=project.pk).update(
         scan_count=F("scan_count") + 1,
         last_scan=Case(When(latest, then=Value(scanned_at)), default=F("last_scan")),
-        last_risk_score=Case(When(latest, then=Value(risk_score)), default=F("last_risk_score")),
+        last_risk_score=Case(
+            When(latest, then=Value(risk_score)),
+            default=F("last_risk_score"),
+            output_field=Project._meta.get_field("last_risk_score"),
+        ),
     )

@@ -27,6 +27,7 @@ class ScanInput:
             "model": self.model,
             "content_type": self.content_type,
             "bytes": len(self.text.encode("utf-8", "surrogatepass")),
-            "lines": self.text.count("\n") + 1 if self.text else 0,
+            # A final newline ends the last line rather than starting another.
+            "lines": self.text.count("\n") + (not self.text.endswith("\n")) if self.text else 0,
         }
         return {name: value for name, value in facts.items() if value != ""}
