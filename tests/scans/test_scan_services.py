@@ -1,9 +1,13 @@
 """The scan services: one seam to start, a run that stores once, triage that later scans respect."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from billing import quotas
 from organizations.roles import Role
+from projects.services import project_scan_record
 from scans import runners
 from scans.exceptions import ScanLimitExceeded
 from scans.inputs import ScanInput
@@ -142,3 +146,14 @@ def test_another_organizations_triage_does_not_hide_anything_here(project, actor
 
     assert theirs.findings.filter(fingerprint=fingerprint).exists()
     assert again.findings.filter(fingerprint=fingerprint).exists()
+
+
+@pytest.mark.django_db
+def test_a_scan_finishing_after_a_newer_one_is_counted_but_does_not_replace_it(project):
+    newer = timezone.now()
+
+    project_scan_record(project=project, scanned_at=newer, risk_score=10)
+    project_scan_record(project=project, scanned_at=newer - timedelta(minutes=5), risk_score=90)
+
+    project.refresh_from_db()
+    assert (project.scan_count, project.last_scan, project.last_risk_score) == (2, newer, 10)

@@ -1,6 +1,8 @@
 """Submitting scans through the API and reading them back, as seed 001's client does."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from organizations.roles import Role
@@ -9,7 +11,7 @@ from tests.conftest import client_for
 from tests.organizations.factories import MembershipFactory
 from tests.projects.factories import ProjectFactory
 from tests.scans.conftest import LEAKY_CODE, PLANTED
-from tests.scans.factories import ScanFactory
+from tests.scans.factories import FindingFactory, ScanFactory
 
 CODE = reverse("scan-code")
 PROMPT = reverse("scan-prompt")
@@ -194,3 +196,22 @@ def test_a_person_in_both_organizations_sees_each_project_only_through_its_own(u
 
     assert auth_client.get(LIST).json()["total"] == 0
     assert auth_client.get(reverse("scan-detail", args=[elsewhere.pk])).status_code == 404
+
+
+def _queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_scan_list_and_a_findings_page_cost_the_same_queries_whatever_their_length(project, member_client):
+    scan = ScanFactory(project=project)
+    FindingFactory(scan=scan)
+    findings = reverse("scan-finding-list", args=[scan.pk])
+    one = (_queries_for(member_client, LIST), _queries_for(member_client, findings))
+
+    ScanFactory.create_batch(5, project=project)
+    FindingFactory.create_batch(5, scan=scan)
+
+    assert (_queries_for(member_client, LIST), _queries_for(member_client, findings)) == one
