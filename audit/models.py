@@ -65,6 +65,7 @@ class AuditEvent(models.Model):
         PROJECT_DELETED = "project.deleted", "Project deleted"
         API_KEY_CREATED = "api_key.created", "API key created"
         API_KEY_REVOKED = "api_key.revoked", "API key revoked"
+        FINDING_TRIAGED = "finding.triaged", "Finding triaged"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("organizations.api.urls")),
     path("", include("projects.api.urls")),
+    path("", include("scans.api.urls")),
 ]
 
 # ReDoc renders with styled-components and a web worker; only its page gets those allowances.

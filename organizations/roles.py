@@ -25,14 +25,16 @@ class Action(StrEnum):
     PROJECTS_MANAGE = "projects.manage"
     API_KEYS_MANAGE = "api_keys.manage"
     AUDIT_VIEW = "audit.view"
+    SCANS_VIEW = "scans.view"
     SCANS_CREATE = "scans.create"
+    FINDINGS_TRIAGE = "findings.triage"
     CHAT_USE = "chat.use"
 
 
-_READ = frozenset({Action.ORGANIZATION_VIEW, Action.MEMBERS_VIEW, Action.PROJECTS_VIEW})
+_READ = frozenset({Action.ORGANIZATION_VIEW, Action.MEMBERS_VIEW, Action.PROJECTS_VIEW, Action.SCANS_VIEW})
 # What belonging brings: a key reads like a member but belongs to no one, so it has no membership to end.
 _BELONG = _READ | {Action.MEMBERSHIP_LEAVE}
-_WORK = _BELONG | {Action.SCANS_CREATE, Action.CHAT_USE}
+_WORK = _BELONG | {Action.SCANS_CREATE, Action.FINDINGS_TRIAGE, Action.CHAT_USE}
 _ADMINISTER = _WORK | {
     Action.ORGANIZATION_UPDATE,
     Action.MEMBERS_MANAGE,
@@ -60,7 +62,8 @@ class Scope(models.TextChoices):
 
 SCOPE_ACTIONS: dict[str, frozenset[Action]] = {
     Scope.READ: _READ,
-    Scope.SCANS_WRITE: frozenset({Action.SCANS_CREATE}),
+    # A pipeline that scans may also record a decision about what it found, as a baseline file would.
+    Scope.SCANS_WRITE: frozenset({Action.SCANS_CREATE, Action.FINDINGS_TRIAGE}),
     Scope.CHAT: frozenset({Action.CHAT_USE}),
 }
 

@@ -1,6 +1,8 @@
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 
 from audit.models import AuditEvent
 from audit.services import audit_event_record
@@ -55,3 +57,19 @@ def project_delete(*, actor: "Actor", project: Project) -> None:
         data={"project": str(project.pk), "name": project.name},
     )
     project.delete()
+
+
+def project_scan_record(*, project: Project, scanned_at: datetime, risk_score: int | None) -> None:
+    """Count a completed scan, and show its score when it is the project's latest."""
+    # One UPDATE: two scans finishing at once cannot lose a count, and a scan that finishes after a
+    # newer one does not take the newer one's place.
+    latest = Q(last_scan__isnull=True) | Q(last_scan__lte=scanned_at)
+    Project.objects.in_organization(project.organization_id).filter(pk=project.pk).update(
+        scan_count=F("scan_count") + 1,
+        last_scan=Case(When(latest, then=Value(scanned_at)), default=F("last_scan")),
+        last_risk_score=Case(
+            When(latest, then=Value(risk_score)),
+            default=F("last_risk_score"),
+            output_field=Project._meta.get_field("last_risk_score"),
+        ),
+    )

@@ -23,6 +23,7 @@ from config.compat.base import SeedAlias
 from organizations.api.base import TenantAPIView
 from organizations.models import Membership
 from organizations.roles import Role, Scope, role_allows, scopes_allow
+from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
 from tests.organizations.factories import (
     InvitationFactory,
@@ -31,6 +32,7 @@ from tests.organizations.factories import (
     api_key_with_secret,
 )
 from tests.projects.factories import ProjectFactory
+from tests.scans.factories import FindingFactory
 
 METHODS = ["get", "put", "patch", "delete", "post"]
 # A body each write accepts, so an allowed role reaches the action rather than a validation error.
@@ -47,6 +49,11 @@ class World:
     invitation: object
     api_key: object
     device: TOTPDevice
+    finding: object
+
+    @property
+    def scan(self) -> object:
+        return self.finding.scan
 
 
 def _world() -> World:
@@ -55,13 +62,15 @@ def _world() -> World:
     bystander = MembershipFactory(organization=organization, role=Role.MEMBER)
     enrolled = enrolled_user()
     MembershipFactory(organization=organization, user=enrolled.user, role=Role.MEMBER)
+    project = ProjectFactory(organization=organization)
     return World(
         organization=organization,
         bystander=bystander,
-        project=ProjectFactory(organization=organization),
+        project=project,
         invitation=InvitationFactory(organization=organization),
         api_key=api_key_with_secret(organization=organization)[0],
         device=enrolled.device,
+        finding=FindingFactory(scan__project=project),
     )
 
 
@@ -73,6 +82,11 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "invitation_id": lambda world: world.invitation.pk,
     "api_key_id": lambda world: world.api_key.pk,
     "device_id": lambda world: world.device.pk,
+    "scan_id": lambda world: world.scan.pk,
+}
+# Other path values, which name no object on their own (the organization comes from the body).
+PATH_VALUES: dict[str, Callable[[World], object]] = {
+    "fingerprint": lambda world: world.finding.fingerprint,
 }
 # Parameters of objects owned by one user rather than an organization: no role applies.
 USER_OWNED = {"device_id"}
@@ -90,6 +104,8 @@ class Route:
         for parameter in self.parameters:
             path = path.replace(f"<uuid:{parameter}>", str(PARAMETERS[parameter](world)))
             path = path.replace(f"<str:{parameter}>", str(PARAMETERS[parameter](world)))
+        for name, value in PATH_VALUES.items():
+            path = path.replace(f"<str:{name}>", str(value(world)))
         return path
 
     def methods(self) -> list[str]:
@@ -115,13 +131,19 @@ def api_routes(*, with_ids: bool) -> list[Route]:
 
 
 ROUTES = api_routes(with_ids=True)
-# Lists across organizations: the tenant views among the routes without an id.
-LISTS = [route for route in api_routes(with_ids=False) if issubclass(route.view, TenantAPIView)]
+# Lists across organizations: the tenant views among the routes without an id that answer GET (the
+# others create something in the organization their body names).
+LISTS = [
+    route
+    for route in api_routes(with_ids=False)
+    if issubclass(route.view, TenantAPIView) and hasattr(route.view, "get")
+]
 # What each of them lists of a World. Teach this file every new one.
 LISTED: dict[str, Callable[[World], object]] = {
     "organization-list": lambda world: world.organization.pk,
     "project-list": lambda world: world.project.pk,
     "api-key-list": lambda world: world.api_key.pk,
+    "scan-list": lambda world: world.scan.pk,
 }
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
@@ -285,6 +307,10 @@ FIELDS: dict[str, Callable[[World], object]] = {
 FIELD_BODIES = {
     "project-list": {"name": "Named elsewhere"},
     "api-key-list": {"name": "Named elsewhere", "scopes": ["read"]},
+    "scan-code": {"code": "x = 1\n", "filename": "main.py"},
+    "scan-prompt": {"prompt": "Summarise this article."},
+    "scan-pii": {"content": "Nothing personal here."},
+    "finding-triage": {"status": "false_positive", "reason": "test data"},
 }
 
 
@@ -334,6 +360,10 @@ def _call_naming(client: APIClient, route: Route, method: str, source: object, w
     return getattr(client, method)(route.url(world), body, format="json", **extra)
 
 
+def _scans_and_triages(world: World) -> tuple[int, int]:
+    return Scan.objects.in_organization(world.organization).count(), world.organization.triages.count()
+
+
 FIELD_IDS = [f"{r.name}-{m}-{s.where}-{s.name}" for r, m, s in FIELD_CASES]
 
 
@@ -343,14 +373,18 @@ def test_another_organizations_id_in_a_body_or_query_gets_404(route, method, sou
     world = _world()
     outsider = MembershipFactory(role=Role.OWNER)
     _, foreign_key = api_key_with_secret(scopes=("read", "scans:write", "chat"))
-    before = (world.organization.projects.count(), world.organization.api_keys.count())
+    before = (world.organization.projects.count(), world.organization.api_keys.count(), _scans_and_triages(world))
 
     by_person = _call_naming(_client_for(outsider.user), route, method, source, world)
     by_key = _call_naming(APIClient(), route, method, source, world, HTTP_X_API_KEY=foreign_key)
 
     assert (by_person.status_code, by_key.status_code) == (404, 404), (by_person.content, by_key.content)
     assert by_person.json()["error_code"] == "RESOURCE_NOT_FOUND"
-    assert (world.organization.projects.count(), world.organization.api_keys.count()) == before
+    assert (
+        world.organization.projects.count(),
+        world.organization.api_keys.count(),
+        _scans_and_triages(world),
+    ) == before
 
 
 FIELD_ROLE_CASES = [(route, method, source, role) for route, method, source in FIELD_CASES for role in Role.values]

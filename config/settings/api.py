@@ -40,5 +40,7 @@ SPECTACULAR_SETTINGS = {
         "MFALoginMethodEnum": "accounts.models.MFAMethod",
         "UserRoleEnum": "accounts.api.serializers.PLATFORM_ROLES",
         "OrganizationRoleEnum": "organizations.roles.Role",
+        "ScanStatusEnum": "scans.models.Scan.Status",
+        "TriageStatusEnum": "scans.models.Triage.Status",
     },
 }

@@ -46,8 +46,8 @@ def in_url(name: str, *, via: Callable[..., Model] | None = None) -> TenantSourc
     return TenantSource("url", name, via)
 
 
-def in_body(name: str) -> TenantSource:
-    return TenantSource("body", name)
+def in_body(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
+    return TenantSource("body", name, via)
 
 
 def in_query(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:

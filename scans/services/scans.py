@@ -1,0 +1,136 @@
+"""A scan's life: started through the quota seam, run by the engine, its findings stored once."""
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+
+from billing import quotas
+from organizations.access import organization_action_require
+from organizations.roles import Action
+from projects.models import Project
+from projects.services import project_scan_record
+from scans.engine.findings import Finding as EngineFinding
+from scans.engine.findings import Severity
+from scans.exceptions import ScanLimitExceeded
+from scans.inputs import ScanInput
+from scans.models import Finding, Scan, Triage
+from scans.runners import Outcome, scan_engine_run
+
+if TYPE_CHECKING:
+    from organizations.models import Actor
+
+logger = logging.getLogger("bastion.scans")
+# What a failed scan tells its reader: the engine's own message could quote the input.
+FAILED_MESSAGE = "The scan could not be completed. Quote the scan id when reporting it."
+
+
+@transaction.atomic
+def scan_start(*, actor: "Actor", project: Project, scan_type: str, source: ScanInput) -> Scan:
+    """The one way a scan begins, whatever asks for it: the role table, then the plan, then a queued row."""
+    organization = project.organization
+    organization_action_require(actor=actor, organization=organization, action=Action.SCANS_CREATE)
+    if not quotas.scan_allowed(organization=organization):
+        raise ScanLimitExceeded()
+    by_key = getattr(actor, "is_api_key", False)
+    return Scan.objects.create(
+        project=project,
+        scan_type=scan_type,
+        input_kind=source.kind,
+        input_summary=source.summary(),
+        created_by=None if by_key else actor,
+        created_by_api_key=actor.api_key if by_key else None,
+    )
+
+
+def scan_submit(*, actor: "Actor", project: Project, scan_type: str, source: ScanInput) -> tuple[Scan, Outcome | None]:
+    """Start a scan and run it within the request. Every input the API takes today is bounded by the
+    body limit, so it runs inline; archives and repositories will be queued to a worker instead."""
+    scan = scan_start(actor=actor, project=project, scan_type=scan_type, source=source)
+    return scan, scan_run(scan=scan, source=source)
+
+
+def _claimed(scan: Scan) -> bool:
+    """Mark the scan running, unless it already finished: a redelivered task then does nothing."""
+    claimed = (
+        Scan.objects.in_organization(scan.project.organization_id)
+        .filter(pk=scan.pk, status__in=(Scan.Status.QUEUED, Scan.Status.RUNNING))
+        .update(status=Scan.Status.RUNNING, started_at=timezone.now())
+    )
+    scan.refresh_from_db()
+    return bool(claimed)
+
+
+def _triaged(scan: Scan) -> set[str]:
+    return set(Triage.objects.in_organization(scan.project.organization_id).values_list("fingerprint", flat=True))
+
+
+def _row(scan: Scan, found: EngineFinding) -> Finding:
+    return Finding(
+        scan=scan,
+        rule_id=found.rule_id,
+        category=found.category.value,
+        severity=found.severity.value,
+        confidence=found.confidence.value,
+        title=found.title[:200],
+        description=found.description,
+        remediation=found.remediation,
+        file_path=found.path[:1000],
+        line=found.line,
+        column=found.column,
+        snippet=found.snippet,
+        fingerprint=found.fingerprint,
+    )
+
+
+def scan_run(*, scan: Scan, source: ScanInput) -> Outcome | None:
+    """Run the engine on a started scan and store what it found. Running it again stores nothing twice
+    and counts the scan once; None when the scan had already finished, or failed now."""
+    if not _claimed(scan):
+        return None
+    started = time.perf_counter()
+    try:
+        outcome = scan_engine_run(scan_type=scan.scan_type, source=source)
+    except Exception:  # noqa: BLE001 -- any engine failure fails this scan, not the request or the worker
+        logger.exception("Scan %s failed in the engine", scan.pk)
+        _finish(scan, status=Scan.Status.FAILED, started=started, error_message=FAILED_MESSAGE)
+        return None
+    _store(scan, outcome, started=started)
+    return outcome
+
+
+@transaction.atomic
+def _store(scan: Scan, outcome: Outcome, *, started: float) -> None:
+    hidden = _triaged(scan)
+    kept = [found for found in outcome.findings if found.fingerprint not in hidden]
+    # The unique constraint makes a second delivery's rows no-ops.
+    Finding.objects.bulk_create([_row(scan, found) for found in kept], ignore_conflicts=True)
+    score, level = outcome.risk(kept)
+    counts = {f"{severity.value}_count": 0 for severity in Severity}
+    for found in kept:
+        counts[f"{found.severity.value}_count"] += 1
+    finished = _finish(
+        scan,
+        status=Scan.Status.COMPLETED,
+        started=started,
+        ai_risk_score=score,
+        risk_level=level.value,
+        suppressed_count=len(outcome.findings) - len(kept),
+        details=outcome.details,
+        **counts,
+    )
+    if finished:
+        project_scan_record(project=scan.project, scanned_at=scan.completed_at, risk_score=score)
+
+
+def _finish(scan: Scan, *, status: str, started: float, **fields: object) -> bool:
+    """Record the outcome once: only the delivery that moves the scan out of `running` counts it."""
+    finished = (
+        Scan.objects.in_organization(scan.project.organization_id)
+        .filter(pk=scan.pk, status=Scan.Status.RUNNING)
+        .update(status=status, completed_at=timezone.now(), duration_seconds=time.perf_counter() - started, **fields)
+    )
+    scan.refresh_from_db()
+    return bool(finished)
