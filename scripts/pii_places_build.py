@@ -2,10 +2,11 @@
 
 countries.txt holds country names: Faker's English list (MIT licence) with its parenthesised
 glosses dropped, plus the short forms people write. A country name is reported on its own.
-places.txt holds regions and cities, which are reported only after a preposition ("in Leeds"):
-US states, Canadian provinces and Australian states from Faker, the major cities below, and the
-real town lists of Faker's locales that have them, without the towns that are also first names or
-common English words (those would turn "in Mark's view" into a place).
+places.txt holds regions, cities and country abbreviations, which are reported only after a
+preposition ("in Leeds", "in the UK"): US states, Canadian provinces and Australian states from
+Faker, the major cities below, and the real town lists of Faker's locales that have them, without
+the towns that are also first names or common English words (those would turn "in Mark's view"
+into a place).
 
 Run: .venv/bin/python scripts/pii_places_build.py
 """
@@ -21,11 +22,10 @@ from faker.providers.address.en_US import Provider as UnitedStates
 from faker.providers.lorem.en_US import Provider as EnglishWords
 
 OUT = Path(__file__).resolve().parent.parent / "scans" / "engine" / "pii" / "data"
+# Abbreviations are also labels ("UK NINO"), so they count only after a preposition, as towns do.
+ABBREVIATIONS = ["USA", "UK", "UAE"]
 SHORT_COUNTRIES = [
-    "USA",
     "United States",
-    "UK",
-    "UAE",
     "England",
     "Scotland",
     "Wales",
@@ -348,7 +348,7 @@ def main() -> None:
     cities = {city.replace("_", " ") for city in MAJOR_CITIES}
     towns = _towns(_read("first_names.txt") | common | countries)
     _write("countries.txt", countries)
-    _write("places.txt", (regions | cities | towns) - countries)
+    _write("places.txt", (regions | cities | towns | set(ABBREVIATIONS)) - countries)
 
 
 if __name__ == "__main__":

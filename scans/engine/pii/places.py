@@ -4,7 +4,8 @@ Gazetteers (scripts/pii_places_build.py, from Faker): data/countries.txt and dat
 (regions, major cities, real towns of several countries). A country name is a place on its own;
 a town needs a preposition before it ("in Leeds", "from Porto"), since many are also surnames or
 words. After a phrase that says someone is there ("lives in", "originally from") any capitalised
-or upper-case run is a place, known or not ("ΛΕΥΚΩΣΙΑ"). A first name that is also a country
+or upper-case run is a place, known or not ("ΛΕΥΚΩΣΙΑ"); after a preposition, so is a name of a
+place name's shape ("Port Davidhaven", "Jamesville"). A first name that is also a country
 ("Georgia", "Jordan") stays a PERSON unless a preposition precedes it.
 """
 
@@ -31,6 +32,14 @@ _PREPOSITIONS = frozenset(
     ["in", "from", "to", "at", "near", "via", "across", "around", "outside", "inside", "visit", "visited", "visiting"]
 )
 _WORDS = re.compile(rf"{WORD}(?:[ \t]+{WORD}){{0,3}}")
+# Place names the lists do not hold still have a place name's shape: "Port Davidhaven", "Lake
+# Amanda", "Jamesville", "Sheffield". After a preposition the prefixed form is a place; the suffixed
+# one is a place unless the name lists claim it (many surnames end in -ford or -ton).
+_PREFIXED = re.compile(rf"(?:North|South|East|West|Lake|Port|Fort|Mount|Saint|San)[ \t]+{WORD}(?![\w'’-])")
+_TOPONYM_ENDING = re.compile(
+    r"(?:ville|town|ton|burg|burgh|borough|bury|chester|ford|mouth|shire|field|haven|port|side|view|land|stad"
+    r"|furt|berg|dale|wood|ham|polis|grad)$"
+)
 
 
 @cache
@@ -49,8 +58,8 @@ def _country_pattern() -> re.Pattern[str]:
     return re.compile(trie_pattern(sorted(_gazetteer("countries.txt"))) + r"(?![\w'’-])")
 
 
-def _known_place(text: str, start: int) -> int | None:
-    """The end of the longest known place name (up to four words) starting at `start`."""
+def _place_after(text: str, start: int) -> tuple[int, float] | None:
+    """The end and score of a place name starting at `start`: the longest known one, else its shape."""
     run = _WORDS.match(text, start)
     if not run:
         return None
@@ -58,7 +67,12 @@ def _known_place(text: str, start: int) -> int | None:
     for count in range(len(words), 0, -1):
         end = start + words[count - 1].end()
         if text[start:end] in _known():
-            return end
+            return end, 0.75
+    prefixed = _PREFIXED.match(text, start)
+    if prefixed:
+        return prefixed.end(), 0.75
+    if _TOPONYM_ENDING.search(words[0].group()):
+        return start + words[0].end(), 0.55
     return None
 
 
@@ -72,9 +86,9 @@ def find_location(text: str) -> Iterator[Span]:
             continue
         if cue.group().split()[0].lower() not in _PREPOSITIONS:
             continue
-        end = _known_place(text, cue.end())
-        if end:
-            yield Span("LOCATION", cue.end(), end, 0.75)
+        place = _place_after(text, cue.end())
+        if place:
+            yield Span("LOCATION", cue.end(), *place)
     for match in _country_pattern().finditer(text):
         if not match.start() or not (text[match.start() - 1].isalnum() or text[match.start() - 1] in "-_"):
             yield Span("LOCATION", match.start(), match.end(), 0.5)
