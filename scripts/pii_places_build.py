@@ -298,6 +298,8 @@ MAJOR_CITIES = [
     "Darwin",
     "Christchurch",
 ]
+# Towns whose names are mostly something else in the text Bastion scans ("written in Rust").
+NOT_PLACES = {"Rust"}
 # Faker locales whose city lists are real towns rather than generated names.
 CITY_LOCALES = (
     "cs_CZ",
@@ -346,7 +348,7 @@ def main() -> None:
     countries = _countries()
     regions = set(UnitedStates.states) | set(Canada.provinces) | set(Australia.states)
     cities = {city.replace("_", " ") for city in MAJOR_CITIES}
-    towns = _towns(_read("first_names.txt") | common | countries)
+    towns = _towns(_read("first_names.txt") | common | countries | NOT_PLACES)
     _write("countries.txt", countries)
     _write("places.txt", (regions | cities | towns | set(ABBREVIATIONS)) - countries)
 

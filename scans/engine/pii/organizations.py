@@ -3,8 +3,8 @@
 Without a language model most organisation names look like any capitalised phrase, so only two
 shapes count: capitalised words ending in a corporate or institutional word ("Microbilt
 Corporation", "Deutsche Bank", "Siemens AG") or starting with one and "of" ("University of Leeds"),
-and the capitalised words after "works at", "employed by" or "joined". A name with neither
-("Mayo-Walters invested …") is missed.
+and the capitalised words after "works at", "employed by", "joined", "engineer at" or a form's
+"Employer:" label. A name with neither ("Mayo-Walters invested …") is missed.
 """
 
 import re
@@ -118,7 +118,9 @@ _OPENERS = frozenset(
 _OF_TAIL = re.compile(rf"[ \t]+of[ \t]+(?:the[ \t]+)?[{UPPER}][\w'’-]*(?:[ \t]+[{UPPER}][\w'’-]*){{0,3}}")
 _CUE = re.compile(
     r"(?:works?|worked|working)[ \t]+(?:at|for)[ \t]+|employed[ \t]+(?:by|at)[ \t]+|employee[ \t]+of[ \t]+"
-    r"|joined[ \t]+|(?:ceo|cfo|cto|founder|co-founder)[ \t]+of[ \t]+"
+    r"|joined[ \t]+|(?:ceo|cfo|cto|founder|co-founder)[ \t]+(?:of|at)[ \t]+"
+    r"|(?:engineer|developer|manager|analyst|consultant|intern|scientist)[ \t]+at[ \t]+"
+    r"|(?:employer|company|organi[sz]ation)[ \t]*:[ \t]*"
 )
 _CUED_NAME = re.compile(rf"[{UPPER}][\w'’&-]*(?:[ \t]+(?:&[ \t]+)?[{UPPER}][\w'’-]*){{0,3}}")
 _MAX_WORDS = 6

@@ -34,11 +34,12 @@ _PREPOSITIONS = frozenset(
 _WORDS = re.compile(rf"{WORD}(?:[ \t]+{WORD}){{0,3}}")
 # Place names the lists do not hold still have a place name's shape: "Port Davidhaven", "Lake
 # Amanda", "Jamesville", "Sheffield". After a preposition the prefixed form is a place; the suffixed
-# one is a place unless the name lists claim it (many surnames end in -ford or -ton).
+# one is a place unless the name lists claim it (many surnames end in -ford or -ton). Endings that
+# end common words as well ("-port": Export, Support; "-view": Preview, Review) are left out.
 _PREFIXED = re.compile(rf"(?:North|South|East|West|Lake|Port|Fort|Mount|Saint|San)[ \t]+{WORD}(?![\w'’-])")
 _TOPONYM_ENDING = re.compile(
-    r"(?:ville|town|ton|burg|burgh|borough|bury|chester|ford|mouth|shire|field|haven|port|side|view|land|stad"
-    r"|furt|berg|dale|wood|ham|polis|grad)$"
+    r"(?:ville|town|ton|burg|burgh|borough|bury|chester|ford|mouth|shire|field|haven|land|stad|furt|berg"
+    r"|dale|wood|ham|polis|grad)$"
 )
 
 
