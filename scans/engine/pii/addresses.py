@@ -3,8 +3,9 @@
 A street line is a house number with capitalised words and a street type ("221B Baker Street"), a
 street type first and the number after ("Rua do Arenque 1634", "Via Roma 12"), or a German compound
 ("Bundesstrasse 31"). Following lines of the same address (unit, city, state, postcode, country)
-join it when a comma or a line break separates them. UK postcodes count on their own; a place is
-reported only after a phrase that says someone is there ("lives in", "originally from").
+join it when a comma or a line break separates them. UK postcodes count on their own. A street
+line that ends in ", Town" on one line gives the town as a LOCATION, as labelled corpora do
+("Rua do Arenque 1634, Goiânia"); places elsewhere in the text are places.py's.
 """
 
 import re
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 
 from .letters import LOWER, UPPER, WORD
 from .types import Span
-from .windows import lowered, windows
+from .windows import windows
 
 _SUFFIX = (
     r"(?:Streets?|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq"
@@ -47,12 +48,8 @@ _TAIL = rf"(?:[ \t]*(?:,[ \t]*\n?|\n)[ \t\n,]*{_TAIL_PART}(?![\w-])){{0,4}}(?:[ 
 _ADDRESSES = tuple(re.compile(street + _TAIL) for street in _STREETS)
 _COMPOUND_ADDRESS = re.compile(rf"{_COMPOUND}[ \t]+\d{{1,5}}[a-z]?\b{_TAIL}")
 _POSTCODE = re.compile(r"[A-Z](?<![\w-][A-Z])[A-Z]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?![\w-])")
-# Matched on the lower-cased text (fast), the place after it on the original.
-_PLACE_CUE = re.compile(
-    r"\b(?:lives?\s+in|living\s+in|moved\s+to|born\s+in|originally\s+from|i'?m\s+from|i\s+am\s+from"
-    r"|comes?\s+from|based\s+in|resident\s+of|i\s+am\s+in|i'?m\s+in|travell?ing\s+to|visiting)[ \t]+"
-)
-_PLACE = re.compile(rf"(?:{WORD}|[{UPPER}]{{2,}})(?:[ \t]+(?:{WORD}|[{UPPER}]{{2,}})){{0,2}}(?!\w)")
+# "Rua do Arenque 1634, Goiânia": a town alone after the street, with no postcode or state.
+_LAST_TOWN = re.compile(rf",[ \t]*({WORD}(?:[ \t]+{WORD}){{0,2}})$")
 
 
 def _street_matches(text: str) -> Iterator[re.Match[str]]:
@@ -68,13 +65,11 @@ def find_address(text: str) -> Iterator[Span]:
         if start and (text[start - 1].isalnum() or text[start - 1] == "-"):
             continue
         number = _HOUSE_NUMBER_BEFORE.search(text, max(0, start - 8), start)
-        yield Span("ADDRESS", number.start() if number else start, match.end(), 0.7)
+        end = match.end()
+        town = _LAST_TOWN.search(text, start, end) if "\n" not in match.group() else None
+        if town:
+            yield Span("LOCATION", town.start(1), end, 0.7)
+            end = town.start()
+        yield Span("ADDRESS", number.start() if number else start, end, 0.7)
     for match in _POSTCODE.finditer(text):
         yield Span("ADDRESS", match.start(), match.end(), 0.55)
-
-
-def find_location(text: str) -> Iterator[Span]:
-    for cue in _PLACE_CUE.finditer(lowered(text)):
-        place = _PLACE.match(text, cue.end())
-        if place:
-            yield Span("LOCATION", place.start(), place.end(), 0.65)

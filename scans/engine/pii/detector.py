@@ -3,7 +3,7 @@
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
-from . import addresses, dates, network, numbers, people, redaction, special
+from . import addresses, dates, documents, groups, network, numbers, organizations, people, places, redaction, special
 from .report import PiiEntity, PiiFinding, PiiReport, mask_pii
 from .types import DEFAULT_TYPES, PII_TYPES, Span
 
@@ -17,14 +17,18 @@ _RECOGNIZERS: tuple[tuple[frozenset[str], Recognizer], ...] = (
     (frozenset({"PHONE"}), network.find_phone),
     (frozenset({"US_SSN", "US_ITIN"}), numbers.find_us_ids),
     (frozenset({"UK_NINO"}), numbers.find_uk_nino),
+    (frozenset({"US_PASSPORT"}), documents.find_us_passport),
+    (frozenset({"US_DRIVER_LICENSE"}), documents.find_us_driver_license),
     (frozenset({"MEDICAL"}), numbers.find_medical),
     (frozenset({"IBAN"}), numbers.find_iban),
     (frozenset({"EU_VAT"}), numbers.find_eu_vat),
     (frozenset({"CREDIT_CARD"}), numbers.find_credit_card),
     (frozenset({"DATE_OF_BIRTH"}), lambda text: dates.find_dates(text, with_date_time=False)),
     (frozenset({"PERSON"}), people.find_person),
-    (frozenset({"ADDRESS"}), addresses.find_address),
-    (frozenset({"LOCATION"}), addresses.find_location),
+    (frozenset({"ADDRESS", "LOCATION"}), addresses.find_address),
+    (frozenset({"LOCATION"}), places.find_location),
+    (frozenset({"ORGANIZATION"}), organizations.find_organization),
+    (frozenset({"NRP"}), groups.find_nrp),
     (special.CATEGORIES, special.find_special),
 )
 

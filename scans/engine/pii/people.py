@@ -96,6 +96,16 @@ _NOT_SURNAME = frozenset(
         "Or",
     ]
 )
+# What is said of a person right after the name: "Tomomi Nishiyama lives at …", "Ana Soto, 34,".
+_FOLLOWED_BY = re.compile(
+    r"[ \t]*(?:,[ \t]*(?:aged[ \t]+)?\d{1,3}[ \t]*,|[ \t](?:lives|lived|was[ \t]+born|works[ \t]+as|worked[ \t]+as"
+    r"|is[ \t]+married|married|is[ \t]+\d{1,3}[ \t]+years?[ \t]+old)\b)"
+)
+# Speaker labels of chat logs and scripts that are roles, not people.
+_ROLES = frozenset(
+    ["User", "Bot", "Assistant", "System", "Agent", "Customer", "Human", "Speaker", "Host", "Guest", "Interviewer"]
+)
+_LABEL = re.compile(rf"^({WORD}):[ \t]", re.MULTILINE)
 _RUN_LIMIT = 4
 _CUE_WINDOW = 30
 
@@ -130,8 +140,15 @@ def _name_tokens(
     return None
 
 
+def _dialogue_speakers(text: str, first: frozenset[str]) -> frozenset[str]:
+    """Line-opening "Name:" labels, when at least two lines have one and one is a known first name."""
+    labels = {match.group(1) for match in _LABEL.finditer(text)} - _ROLES - _NOT_SURNAME
+    return frozenset(labels) if len(labels) >= 2 and labels & first else frozenset()
+
+
 def find_person(text: str) -> Iterator[Span]:
     first, last = _gazetteer("first_names.txt"), _gazetteer("surnames.txt")
+    speakers = _dialogue_speakers(text, first) if ":" in text else frozenset()
     for match in _RUN.finditer(text):
         start, end = match.span()
         title = _TITLE_WORD.match(text, start, end)
@@ -150,7 +167,8 @@ def find_person(text: str) -> Iterator[Span]:
         if len(words) == 1 and " " not in run:
             word = words[0][2]
             mid_sentence = not _sentence_start(text, start)
-            known = word in first or (word in last and (mid_sentence or _speaker_label(text, end)))
+            known = word in first or word in speakers
+            known = known or (word in last and (mid_sentence or _speaker_label(text, end)))
             if known or (mid_sentence and _SURNAME_ENDING.search(word)):
                 yield Span("PERSON", start, end, 0.6)
             continue
@@ -158,3 +176,5 @@ def find_person(text: str) -> Iterator[Span]:
         if found:
             begin, stop = found
             yield Span("PERSON", start + words[begin][0], start + words[stop - 1][1], 0.7)
+        elif 2 <= len(words) <= 3 and not {w for _, _, w in words} & _NOT_SURNAME and _FOLLOWED_BY.match(text, end):
+            yield Span("PERSON", start, end, 0.7)

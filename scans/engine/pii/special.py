@@ -2,14 +2,24 @@
 
 A bare keyword ("cancer", "church", "union") is mostly about the world, not about someone, so each
 lexicon entry needs its context: a verb of being or having, a diagnosis, a membership. All eight
-categories are one compiled alternation with a named group each, so the text is read once.
+categories are one compiled alternation with a named group each, so the text is read once. The
+religions and political groups are those of data/groups.txt, which also gives groups.py its NRP
+mentions: a bare "Catholic" is NRP, "she is a devout Catholic" is RELIGION.
 """
 
 import re
 from collections.abc import Iterator
 
+from . import groups
 from .types import Span
 from .windows import lowered, trie_pattern, windows
+
+
+def _alternation(section: str) -> str:
+    """The section's entries as lower-case alternatives, any spacing and an optional apostrophe."""
+    entries = sorted(groups.sections()[section], key=len, reverse=True)
+    return "|".join(re.escape(entry.lower()).replace(r"\ ", r"\s+").replace("'", "'?") for entry in entries)
+
 
 _BE = r"(?:is|am|are|was|were|being|been|as|identif(?:y|ies|ied)\s+as|came\s+out\s+as)\s+(?:an?\s+)?"
 _TAIL = r"[^\n.,;:!?()]{2,40}?(?=[\n.,;:!?()]|\s+(?:and|but|since|for|in|on|at|who|which)\b|$)"
@@ -32,9 +42,7 @@ _LEXICON = {
         + r"|\b(?:blood\s+type|blood\s+group)\s*(?::|is)?\s*(?:ab|a|b|o)[+-]"
     ),
     "RELIGION": (
-        rf"\b{_BE}(?:devout\s+|practi[cs]ing\s+|observant\s+)?(?:muslim|christian|catholic|protestant|jew|jewish|hindu"
-        r"|buddhist|sikh|mormon|jehovah'?s\s+witness|atheist|agnostic|evangelical|baptist|methodist"
-        r"|anglican|lutheran|shia|sunni)\b"
+        rf"\b{_BE}(?:devout\s+|practi[cs]ing\s+|observant\s+)?(?:{_alternation('religion')})\b"
         r"|\b(?:goes|go|going|went|attends?|attending|attended)\s+(?:to\s+)?(?:the\s+|a\s+)?(?:mosque|church|synagogue|temple|gurdwara)\b"
         r"|\bconvert(?:ed|s)?\s+to\s+(?:islam|christianity|judaism|hinduism|buddhism|catholicism|sikhism)\b"
         rf"|\breligio(?:n|us\s+(?:belief|affiliation)s?)\s*(?::|is)\s*{_TAIL}"
@@ -54,8 +62,7 @@ _LEXICON = {
         r"\bvot(?:e|es|ed|ing)\s+(?:for\s+)?(?:the\s+)?(?:labour|conservatives?|tor(?:y|ies)|democrats?|republicans?"
         r"|greens?|lib\s*dems?|liberal\s+democrats|reform|afd|spd|cdu|fdp|die\s+linke|rassemblement\s+national"
         r"|la\s+france\s+insoumise|snp|ukip)\b"
-        rf"|\b{_BE}(?:(?:registered|lifelong|staunch)\s+)?(?:democrat|republican|communist|socialist|anarchist"
-        r"|fascist|libertarian|marxist|trotskyist)\b"
+        rf"|\b{_BE}(?:(?:registered|lifelong|staunch)\s+)?(?:{_alternation('political')})\b"
         r"|\b(?:member|membership)\s+of\s+the\s+(?:[\w'-]+\s+){1,4}party\b"
         rf"|\bpolitical\s+(?:views?|opinions?|affiliation|beliefs?)\s*(?::|are|is)\s*{_TAIL}"
     ),
@@ -79,9 +86,13 @@ _LEXICON = {
 CATEGORIES = frozenset(_LEXICON)
 _SPECIAL = re.compile("|".join(f"(?P<{name}>{pattern.lower()})" for name, pattern in _LEXICON.items()))
 # Every lexicon entry contains one of these stems; the full patterns run only around them.
+_GROUP_STEMS = [
+    entry.lower().split()[-1] for section in ("religion", "political") for entry in groups.sections()[section]
+]
 _ANCHOR = re.compile(
     trie_pattern(
-        [
+        _GROUP_STEMS
+        + [
             "diagnos",
             "suffer",
             "cancer",
@@ -123,25 +134,6 @@ _ANCHOR = re.compile(
             "lithium",
             "history",
             "blood",
-            "muslim",
-            "christian",
-            "catholic",
-            "protestant",
-            "jew",
-            "hindu",
-            "buddhist",
-            "sikh",
-            "mormon",
-            "witness",
-            "atheist",
-            "agnostic",
-            "evangelical",
-            "baptist",
-            "methodist",
-            "anglican",
-            "lutheran",
-            "shia",
-            "sunni",
             "mosque",
             "church",
             "synagogue",
@@ -176,15 +168,6 @@ _ANCHOR = re.compile(
             "non-binary",
             "lgbt",
             "vot",
-            "democrat",
-            "republican",
-            "communist",
-            "socialist",
-            "anarchist",
-            "fascist",
-            "libertarian",
-            "marxist",
-            "trotsky",
             "party",
             "political",
             "union",

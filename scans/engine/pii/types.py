@@ -2,9 +2,10 @@
 
 `classification` follows the GDPR's tiers: `personal` (Art. 4(1): identifies a person directly or
 through an online identifier), `sensitive` (not Art. 9, but identifiers whose leak enables fraud or
-identity theft: national numbers under Art. 87, payment data), and `special_category` (Art. 9(1):
-health, religion, ethnicity, sex life or orientation, political opinions, trade-union membership,
-genetic and biometric data; processing is prohibited unless an Art. 9(2) exception applies).
+identity theft: national and identity-document numbers under Art. 87, payment data), and
+`special_category` (Art. 9(1): health, religion, ethnicity, sex life or orientation, political
+opinions, trade-union membership, genetic and biometric data; processing is prohibited unless an
+Art. 9(2) exception applies).
 
 `gdpr_risk` is the harm of a leak to the person: special categories and national or payment
 identifiers are `high`, direct contact identifiers `medium`, indirect ones `low`.
@@ -42,6 +43,16 @@ _ALL = (
     PiiType("PERSON", "personal", "medium", "minimal", "GDPR Art. 4(1): a name identifies a person"),
     PiiType("ADDRESS", "personal", "medium", "minimal", "GDPR Art. 4(1): a postal address locates a person"),
     PiiType("LOCATION", "personal", "low", "minimal", "GDPR Art. 4(1): location data about a person"),
+    PiiType(
+        "ORGANIZATION", "personal", "low", "minimal", "GDPR Art. 4(1): an employer or institution narrows a person down"
+    ),
+    PiiType(
+        "NRP",
+        "personal",
+        "medium",
+        "limited",
+        "a nationality, religious or political group; about a person it can reveal Art. 9(1) data",
+    ),
     PiiType("DATE_OF_BIRTH", "personal", "medium", "minimal", "GDPR Art. 4(1): with a name, it singles a person out"),
     PiiType("DATE_TIME", "personal", "low", "minimal", "GDPR Art. 4(1): a date can single a person out with others"),
     PiiType("IP_ADDRESS", "personal", "low", "minimal", "GDPR Art. 4(1) and Recital 30: an online identifier"),
@@ -57,6 +68,14 @@ _ALL = (
         "US_ITIN", "sensitive", "high", "limited", "a national taxpayer number (GDPR Art. 87); enables identity theft"
     ),
     PiiType("UK_NINO", "sensitive", "high", "limited", "a national identification number (GDPR Art. 87)"),
+    PiiType("US_PASSPORT", "sensitive", "high", "limited", "a passport number (GDPR Art. 87); enables identity theft"),
+    PiiType(
+        "US_DRIVER_LICENSE",
+        "sensitive",
+        "high",
+        "limited",
+        "a driving licence number (GDPR Art. 87); enables identity theft",
+    ),
     PiiType("CREDIT_CARD", "sensitive", "high", "limited", "payment card data (PCI DSS); enables fraud"),
     PiiType("IBAN", "sensitive", "medium", "limited", "a bank account identifier; enables direct-debit fraud"),
     PiiType("EU_VAT", "sensitive", "low", "minimal", "a tax identifier; personal data for sole traders"),
@@ -72,8 +91,10 @@ _ALL = (
     _special("GENETIC", "genetic data"),
 )
 PII_TYPES: dict[str, PiiType] = {pii_type.name: pii_type for pii_type in _ALL}
-# Dates in general are everywhere in logs and prose; a caller who wants them asks for DATE_TIME.
-DEFAULT_TYPES: frozenset[str] = frozenset(PII_TYPES) - {"DATE_TIME"}
+# Dates, organisations and nationalities are everywhere in logs, docs and prompts ("translate into
+# English", "Copyright Acme Inc"), and redacting them would blank the question itself; a caller who
+# wants them asks for DATE_TIME, ORGANIZATION or NRP.
+DEFAULT_TYPES: frozenset[str] = frozenset(PII_TYPES) - {"DATE_TIME", "ORGANIZATION", "NRP"}
 
 
 class Span(NamedTuple):

@@ -1,9 +1,9 @@
 """Precision, recall and F1 per PII type on labelled items, matching spans by overlap.
 
 A prediction is right when it overlaps a labelled span of the same type; a labelled span is found
-when some prediction of its type overlaps it. Only the types the detector reports are scored:
-the corpus also labels ORGANIZATION, AGE or TITLE, which Bastion does not look for, and counting
-them would only lower every tool's recall alike. The benchmark compares tools on shared types.
+when some prediction of its type overlaps it. Only the types asked for are scored: the corpus
+also labels AGE, TITLE or ZIP_CODE, which Bastion does not look for, and counting them would only
+lower every tool's recall alike. The benchmark compares tools on shared types.
 """
 
 from collections.abc import Callable, Iterable

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scans.engine.pii import detect_pii
+from scans.engine.pii import PII_TYPES, detect_pii
 
 
 def found(text: str, types: set[str] | None = None) -> list[tuple[str, str]]:
@@ -18,6 +18,11 @@ def found(text: str, types: set[str] | None = None) -> list[tuple[str, str]]:
         ("my SSN is 078-05-1123", "US_SSN", "078-05-1123"),
         ("ITIN 912-70-1234 on file", "US_ITIN", "912-70-1234"),
         ("nino: PR 123612C", "UK_NINO", "PR 123612C"),
+        ("my passport number is 912803456", "US_PASSPORT", "912803456"),
+        ("Passport No.: A12345678, issued 2021", "US_PASSPORT", "A12345678"),
+        ("my driver's license number is 2270-66-1551", "US_DRIVER_LICENSE", "2270-66-1551"),
+        ("Driving licence: S123-4567-8901 (NY)", "US_DRIVER_LICENSE", "S123-4567-8901"),
+        ("DL# D1234567 exp 2027", "US_DRIVER_LICENSE", "D1234567"),
         ("NHS number 943 476 5919", "MEDICAL", "943 476 5919"),
         ("Medicare ID: 3CD5-FG7-HJ89", "MEDICAL", "3CD5-FG7-HJ89"),
         ("Provider NPI 1245319599", "MEDICAL", "1245319599"),
@@ -48,6 +53,15 @@ def found(text: str, types: set[str] | None = None) -> list[tuple[str, str]]:
         ("I live at 221B Baker Street, London NW1 6XE.", "ADDRESS", "221B Baker Street, London NW1 6XE"),
         ("Ship to Hauptstraße 5, 10115 Berlin", "ADDRESS", "Hauptstraße 5, 10115 Berlin"),
         ("she lives in Porto now", "LOCATION", "Porto"),
+        ("I flew from Lisbon to New York", "LOCATION", "New York"),
+        ("the parts come from Germany", "LOCATION", "Germany"),
+        ("shipping to the United States only", "LOCATION", "United States"),
+        ("a letter from Port Davidhaven", "LOCATION", "Port Davidhaven"),
+        ("we drove to Jamesville", "LOCATION", "Jamesville"),
+        ("Tomomi Nishiyama lives at Rua do Arenque 1634, Goiânia", "LOCATION", "Goiânia"),
+        ("Tomomi Nishiyama lives at Rua do Arenque 1634, Goiânia", "ADDRESS", "Rua do Arenque 1634"),
+        ("Tomomi Nishiyama lives at Rua do Arenque 1634, Goiânia", "PERSON", "Tomomi Nishiyama"),
+        ("Ubul: What a wife.\nNicole: Remember me?", "PERSON", "Ubul"),
         ("He was diagnosed with type 2 diabetes.", "HEALTH", "diagnosed with type 2 diabetes"),
         ("the patient is HIV positive", "HEALTH", "HIV positive"),
         ("Omar is a devout Muslim", "RELIGION", "is a devout Muslim"),
@@ -73,6 +87,11 @@ def test_each_type_is_found_with_its_span(text, pii_type, value):
         ("SSN 666-00-0000", "US_SSN"),  # area 666 is never issued
         ("SSN 078-00-1123", "US_SSN"),  # group 00 is never issued
         ("order 460899847", "US_SSN"),  # nine bare digits without the word SSN
+        ("order 912803456 shipped", "US_PASSPORT"),  # the shape alone, without the word passport
+        ("passport photos: 2, ref 123456789", "US_PASSPORT"),  # not what follows "passport"
+        ("please download 12345678 bytes", "US_DRIVER_LICENSE"),  # "dl" in lower case is not DL
+        ("ticket D1234567 closed", "US_DRIVER_LICENSE"),
+        ("MIT license 2020-2024", "US_DRIVER_LICENSE"),  # a licence, not a licence number
         ("my tax id 911-89-1234", "US_ITIN"),  # group 89 is not an ITIN group
         ("UV 98 76 54 B", "UK_NINO"),  # prefix letters never issued
         ("CY17 0020 0128 0000 0012 0052 7601", "IBAN"),  # bad checksum
@@ -90,11 +109,55 @@ def test_each_type_is_found_with_its_span(text, pii_type, value):
         ("the church on the hill is old", "RELIGION"),
         ("a union of two sets", "TRADE_UNION"),
         ("What are my options?", "PERSON"),
+        ("User: hi\nBot: hello", "PERSON"),  # roles, not speakers' names
+        ("Georgia called me", "LOCATION"),  # a first name unless a preposition says place
+        ("In Mark's view it works", "LOCATION"),
+        ("I talked to Crawford yesterday", "LOCATION"),  # a known surname, though -ford ends places too
+        ("UK NINO and UK NHS numbers", "LOCATION"),  # an abbreviation counts only after a preposition
         ("1-2-3 liftoff", "PHONE"),
     ],
 )
 def test_lookalikes_are_not_reported(text, pii_type):
     assert pii_type not in {kind for kind, _ in found(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "pii_type", "value"),
+    [
+        ("She joined Deutsche Bank in May", "ORGANIZATION", "Deutsche Bank"),
+        ("Microbilt Corporation is the brainchild of three founders", "ORGANIZATION", "Microbilt Corporation"),
+        ("a degree from the University of Leeds", "ORGANIZATION", "University of Leeds"),
+        ("I work at Initech since 2019", "ORGANIZATION", "Initech"),
+        ("Siemens AG and Bosch GmbH signed", "ORGANIZATION", "Bosch GmbH"),
+        ("It serves great Slovenian food.", "NRP", "Slovenian"),
+        ("the Catholic church on the hill", "NRP", "Catholic"),
+        ("Republicans in Congress voted", "NRP", "Republicans"),
+    ],
+)
+def test_organizations_and_groups_are_found_when_asked_for(text, pii_type, value):
+    assert (pii_type, value) in found(text, {pii_type})
+    assert pii_type not in {kind for kind, _ in found(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "pii_type"),
+    [
+        ("Welcome to the Company.", "ORGANIZATION"),
+        ("the university is closed", "ORGANIZATION"),
+        ("Our Bank", "ORGANIZATION"),
+        ("lang = english", "NRP"),
+        ("Germany won", "NRP"),
+    ],
+)
+def test_organization_and_group_lookalikes_are_not_reported(text, pii_type):
+    assert pii_type not in {kind for kind, _ in found(text, set(PII_TYPES))}
+
+
+def test_a_statement_about_a_person_is_the_special_category_not_the_group():
+    assert found("Omar is a devout Catholic", {"NRP", "RELIGION"}) == [("RELIGION", "is a devout Catholic")]
+    assert found("she is a registered Republican", {"NRP", "POLITICAL_OPINION"}) == [
+        ("POLITICAL_OPINION", "is a registered Republican")
+    ]
 
 
 def test_an_overlap_keeps_the_surer_type():

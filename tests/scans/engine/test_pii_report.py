@@ -3,7 +3,7 @@
 import json
 
 from scans.engine.findings import Category, Severity
-from scans.engine.pii import PII_TYPES, detect_pii, restore, to_findings
+from scans.engine.pii import DEFAULT_TYPES, PII_TYPES, detect_pii, restore, to_findings
 
 TEXT = "Mail ada@example.com or call +44 20 7946 0958; again: ada@example.com. The other is at bo@example.net"
 VALUES = ("ada@example.com", "+44 20 7946 0958", "bo@example.net")
@@ -17,6 +17,16 @@ def test_redaction_uses_one_typed_placeholder_per_value():
         "<PHONE_1>": "+44 20 7946 0958",
         "<EMAIL_2>": "bo@example.net",
     }
+
+
+def test_identity_documents_organizations_and_groups_get_typed_placeholders():
+    text = "Passport no. 912803456, DL# D1234567; she works at Initech with two Slovenian colleagues"
+    report = detect_pii(text, redact=True, types={"US_PASSPORT", "US_DRIVER_LICENSE", "ORGANIZATION", "NRP"})
+    assert report.redacted_text == (
+        "Passport no. <US_PASSPORT_1>, DL# <US_DRIVER_LICENSE_1>; she works at <ORGANIZATION_1> with two <NRP_1>"
+        " colleagues"
+    )
+    assert restore(report.redacted_text, report.mapping) == text
 
 
 def test_restore_puts_the_originals_back_into_an_answer():
@@ -66,6 +76,17 @@ def test_findings_carry_the_classification_and_risks_per_type():
     health = by_type["HEALTH"]
     assert (health.classification, health.gdpr_risk, health.ai_act_risk) == ("special_category", "high", "high")
     assert "Art. 9" in health.reason
+
+
+def test_identity_documents_rank_with_national_numbers_and_groups_are_not_special_categories():
+    for name in ("US_PASSPORT", "US_DRIVER_LICENSE"):
+        info = PII_TYPES[name]
+        assert (info.classification, info.gdpr_risk, info.ai_act_risk) == ("sensitive", "high", "limited")
+    # A bare group mention is not a fact about a person; RELIGION and the like are reported for those.
+    assert PII_TYPES["NRP"].classification == PII_TYPES["ORGANIZATION"].classification == "personal"
+    # Redacting "English" or "Acme Inc" from every prompt would blank the question: opt-in.
+    assert {"ORGANIZATION", "NRP", "DATE_TIME"}.isdisjoint(DEFAULT_TYPES)
+    assert {"US_PASSPORT", "US_DRIVER_LICENSE"} <= DEFAULT_TYPES
 
 
 def test_every_special_category_is_high_risk_under_both_laws():
