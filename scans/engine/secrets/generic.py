@@ -8,7 +8,8 @@ the shared allow-list and the structural refusals of `generic_refusal`.
 
 Cost: which name words a file holds is asked of its bytes (one Hyperscan pass, or ASCII-lowered
 substring checks), so a file with none is never decoded; otherwise only the lines holding a word
-run the one assignment regex.
+run the assignment regex, and the other syntaxes (XML, name/value pairs, flags) only where the line
+holds their trigger.
 """
 
 import re
@@ -88,6 +89,26 @@ _KEY_QUALIFIERS = frozenset(
         "webhook", "sdk", "user",
     }
 )  # fmt: skip
+# A provider's name before `key` makes it that provider's credential (`stripe_key`, `sendgridKey`).
+_VENDORS = frozenset(
+    {
+        "aws", "azure", "gcp", "google", "firebase", "stripe", "square", "paypal", "braintree", "plaid", "adyen",
+        "razorpay", "sendgrid", "mailgun", "mailchimp", "mandrill", "postmark", "sparkpost", "mailjet", "brevo",
+        "twilio", "vonage", "nexmo", "plivo", "telnyx", "slack", "discord", "telegram", "github", "gitlab",
+        "bitbucket", "atlassian", "jira", "confluence", "okta", "auth0", "heroku", "datadog", "dd", "newrelic",
+        "sentry", "pagerduty", "honeycomb", "rollbar", "bugsnag", "splunk", "sumologic", "grafana", "dynatrace",
+        "algolia", "pusher", "mapbox", "cloudflare", "digitalocean", "linode", "vultr", "netlify", "vercel",
+        "shopify", "hubspot", "salesforce", "zendesk", "intercom", "segment", "mixpanel", "amplitude", "contentful",
+        "airtable", "notion", "asana", "trello", "linear", "figma", "dropbox", "openai", "anthropic", "cohere",
+        "mistral", "groq", "replicate", "huggingface", "hf", "pinecone", "supabase", "databricks", "doppler",
+        "vault", "terraform", "pulumi", "circleci", "travis", "jenkins", "sonar", "codecov", "snyk", "npm", "pypi",
+        "docker", "dockerhub", "facebook", "fb", "twitter", "linkedin", "twitch", "youtube", "maps", "recaptcha",
+        "weather", "openweather", "etherscan", "infura", "alchemy", "coinbase", "binance", "elastic", "meilisearch",
+    }
+)  # fmt: skip
+# A part that ends like a secret-like name is one, written without separators (`PGPASSWORD`, `githubtoken`).
+_PASSWORD_ENDINGS = ("password", "passwd", "passphrase")
+_SECRET_ENDINGS = ("secret", "token", "apikey", "authkey")
 # A name part that makes the value public, a count or a pointer, never a credential.
 _NOT_SECRET_PARTS = frozenset(
     {
@@ -132,6 +153,45 @@ _ASSIGNMENT = re.compile(
     """,
     re.VERBOSE,
 )
+_QUOTED_OR_BARE = r"""(?:"(?P<dq>[^"\n]{1,300})"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s"'`,;&|<>(){}\[\]]{1,300}))"""
+# The syntaxes where the name is not just left of an operator, each run only on lines holding its
+# trigger: XML elements and `key`/`value` attributes, the `name`/`value` pairs of Kubernetes and
+# ECS environments, a Terraform variable's default, command-line flags and Dockerfile `ENV NAME value`.
+_SYNTAXES = tuple(
+    (trigger, re.compile(pattern, re.VERBOSE))
+    for trigger, pattern in (
+        (
+            "</",
+            r"""<[\w:.-]{1,40}[ \t][^<>\n]{0,100}?\b(?:key|name)[ \t]*=[ \t]*"(?P<name>[^"\n]{1,80})"[ \t]*>
+            (?P<text>[^<>\s]{1,300})</""",
+        ),
+        (
+            "</",
+            r"<(?P<name>[A-Za-z_][\w.:-]{0,80}+)(?:[ \t][^<>\n]{0,200})?>(?P<text>[^<>\s]{1,300})</(?P=name)[ \t]*>",
+        ),
+        (
+            "value=",
+            r"""<[\w:.-]{1,40}[ \t][^<>\n]{0,100}?\b(?:key|name)[ \t]*=[ \t]*"(?P<name>[^"\n]{1,80})"
+            [^<>\n]{0,100}?\bvalue[ \t]*=[ \t]*"(?P<dq>[^"\n]{1,300})"
+            """,
+        ),
+        (
+            "name",
+            r"""name["']?[ \t]*:[ \t]*["']?(?P<name>[\w.-]{1,80})["']?[ \t]*(?:,[ \t]*|\r?\n[ \t]*)
+            ["']?value["']?[ \t]*:[ \t]*"""
+            + _QUOTED_OR_BARE,
+        ),
+        (
+            "variable",
+            r"""\bvariable[ \t]+"(?P<name>[\w-]{1,80})"[ \t]*\{
+            [^{}]{0,300}?\bdefault[ \t]*=[ \t]*"(?P<dq>[^"\n]{1,300})"
+            """,
+        ),
+        ("--", r"(?<![\w-])--(?P<name>[A-Za-z][\w-]{1,60}+)(?:=|[ \t]+)(?!-)" + _QUOTED_OR_BARE),
+        ("env ", r"(?m:^)[ \t]*ENV[ \t]+(?P<name>[A-Za-z_]\w{0,80}+)[ \t]+" + _QUOTED_OR_BARE),
+    )
+)
+_PAIR_REACH = 400
 _SCHEME = re.compile(r"(?i)^(?:bearer|basic|token)[ \t]+")
 # Extensions whose bare (unquoted) right-hand sides are code: a variable or an expression, not a literal.
 _CODE_SUFFIXES = (
@@ -160,8 +220,13 @@ def name_kind(name: str) -> str | None:
     if not _SECRET_PARTS.isdisjoint(parts):
         return "secret"
     for before, part in zip(parts, parts[1:], strict=False):
-        if part == "key" and before in _KEY_QUALIFIERS:
+        if part == "key" and (before in _KEY_QUALIFIERS or before in _VENDORS):
             return "secret"
+    for part in parts:
+        for endings, kind in ((_PASSWORD_ENDINGS, "password"), (_SECRET_ENDINGS, "secret")):
+            ending = next((e for e in endings if part.endswith(e)), None)
+            if ending is not None and part[: -len(ending)] not in _NOT_SECRET_PARTS:
+                return kind
     return None
 
 
@@ -198,12 +263,40 @@ def find_generic(path: str, text: str, lowered: str, words: list[str]) -> Iterat
     """Secret and password assignments in `text`, given `text.lower()` and the name words it holds."""
     code = path.lower().endswith(_CODE_SUFFIXES)
     confidence = Confidence.LOW if _TEST_PATH.search(path) else Confidence.MEDIUM
+    seen: set[int] = set()
     for start, end in _lines_holding(lowered, words):
         line = text[start:end]
-        for match in _ASSIGNMENT.finditer(text, start, end):
-            candidate = _judge(match, line, code=code, confidence=confidence)
-            if candidate is not None:
+        for kind, match in _secret_named(text, start, end, lowered):
+            candidate = _judge(kind, match, line, code=code, confidence=confidence)
+            if candidate is not None and candidate.start not in seen:
+                seen.add(candidate.start)
                 yield candidate
+
+
+def _secret_named(text: str, start: int, end: int, lowered: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """The assignments to a secret-like name on the line `text[start:end]`, in each syntax it may hold.
+
+    Every pattern ends with the value's group, so `match.lastgroup` names it.
+    """
+    position = start
+    while (match := _ASSIGNMENT.search(text, position, end)) is not None:
+        position = match.end()
+        kind = name_kind(match.group("name"))
+        if kind is not None:
+            yield kind, match
+        elif any(word in lowered[match.end("name") : position] for word in NAME_WORDS):
+            # A name that is no secret may sit just before one (`$env:API_TOKEN = …`): look again after it.
+            position = match.end("name")
+    line = lowered[start:end]
+    for trigger, syntax in _SYNTAXES:
+        if trigger in line:
+            # A pair may run onto the next lines (a Terraform block, a Kubernetes `- name:`/`value:`).
+            for match in syntax.finditer(text, start, min(len(text), end + _PAIR_REACH)):
+                if match.start() >= end:
+                    break
+                kind = name_kind(match.group("name"))
+                if kind is not None:
+                    yield kind, match
 
 
 def _lines_holding(lowered: str, words: list[str]) -> list[tuple[int, int]]:
@@ -219,11 +312,10 @@ def _lines_holding(lowered: str, words: list[str]) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _judge(match: re.Match[str], line: str, *, code: bool, confidence: Confidence) -> GenericCandidate | None:
-    kind = name_kind(match.group("name"))
-    if kind is None:
-        return None
-    group = next(g for g in ("dq", "sq", "bare") if match.group(g) is not None)
+def _judge(
+    kind: str, match: re.Match[str], line: str, *, code: bool, confidence: Confidence
+) -> GenericCandidate | None:
+    group = match.lastgroup or ""
     value, start = match.group(group), match.start(group)
     if group == "bare":
         following = match.string[match.end(group) : match.end(group) + 1]
