@@ -13,7 +13,7 @@ holds their trigger.
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -153,44 +153,67 @@ _ASSIGNMENT = re.compile(
     """,
     re.VERBOSE,
 )
+# Where a syntax is looked for: within the line, from the line on into the next ones, or as the whole line.
+_WITHIN, _BEYOND, _WHOLE = "within", "beyond", "whole"
 _QUOTED_OR_BARE = r"""(?:"(?P<dq>[^"\n]{1,300})"|'(?P<sq>[^'\n]{1,300})'|(?P<bare>[^\s"'`,;&|<>(){}\[\]]{1,300}))"""
 # The syntaxes where the name is not just left of an operator, each run only on lines holding its
 # trigger: XML elements and `key`/`value` attributes, the `name`/`value` pairs of Kubernetes and
-# ECS environments, a Terraform variable's default, command-line flags and Dockerfile `ENV NAME value`.
-_SYNTAXES = tuple(
-    (trigger, re.compile(pattern, re.VERBOSE))
-    for trigger, pattern in (
+# ECS environments and a Terraform variable's default (these two may span lines), command-line flags
+# (`--token x`, PowerShell's `-Password x`, Java's `-Ddb.password=x`), Dockerfile `ENV NAME value`,
+# `setx`/fish `set -x`, and Gradle's or Ruby's `password 'value'` alone on its line.
+_SYNTAXES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
+    (trigger, reach, re.compile(pattern, re.VERBOSE))
+    for trigger, reach, pattern in (
         (
             "</",
+            _WITHIN,
             r"""<[\w:.-]{1,40}[ \t][^<>\n]{0,100}?\b(?:key|name)[ \t]*=[ \t]*"(?P<name>[^"\n]{1,80})"[ \t]*>
             (?P<text>[^<>\s]{1,300})</""",
         ),
         (
             "</",
+            _WITHIN,
             r"<(?P<name>[A-Za-z_][\w.:-]{0,80}+)(?:[ \t][^<>\n]{0,200})?>(?P<text>[^<>\s]{1,300})</(?P=name)[ \t]*>",
         ),
         (
             "value=",
+            _WITHIN,
             r"""<[\w:.-]{1,40}[ \t][^<>\n]{0,100}?\b(?:key|name)[ \t]*=[ \t]*"(?P<name>[^"\n]{1,80})"
             [^<>\n]{0,100}?\bvalue[ \t]*=[ \t]*"(?P<dq>[^"\n]{1,300})"
             """,
         ),
         (
             "name",
+            _BEYOND,
             r"""name["']?[ \t]*:[ \t]*["']?(?P<name>[\w.-]{1,80})["']?[ \t]*(?:,[ \t]*|\r?\n[ \t]*)
             ["']?value["']?[ \t]*:[ \t]*"""
             + _QUOTED_OR_BARE,
         ),
         (
             "variable",
+            _BEYOND,
             r"""\bvariable[ \t]+"(?P<name>[\w-]{1,80})"[ \t]*\{
             [^{}]{0,300}?\bdefault[ \t]*=[ \t]*"(?P<dq>[^"\n]{1,300})"
             """,
         ),
-        ("--", r"(?<![\w-])--(?P<name>[A-Za-z][\w-]{1,60}+)(?:=|[ \t]+)(?!-)" + _QUOTED_OR_BARE),
-        ("env ", r"(?m:^)[ \t]*ENV[ \t]+(?P<name>[A-Za-z_]\w{0,80}+)[ \t]+" + _QUOTED_OR_BARE),
+        # Starting with the literal dash (no look-behind) lets the regex engine skip to the dashes.
+        ("-", _WITHIN, r"--?(?P<name>[A-Za-z][\w.-]{1,60}+)(?:=|[ \t]+)(?!-)" + _QUOTED_OR_BARE),
+        (
+            "",
+            _WHOLE,
+            r"""[ \t]*(?:ENV|setx|set[ \t]+-[gxU]{1,3})[ \t]+(?P<name>[A-Za-z_]\w{0,80}+)[ \t]+"""
+            + _QUOTED_OR_BARE
+            + r"[ \t\r]*",
+        ),
+        (
+            "",
+            _WHOLE,
+            r"""[ \t]*(?P<name>[A-Za-z_]\w{0,80}+)[ \t]+(?:"(?P<dq>[^"\n]{1,300})"|'(?P<sq>[^'\n]{1,300})')[ \t\r]*""",
+        ),
     )
 )
+_FLAG_GLUE = re.compile(r"[\w-]")
+# How far past its line a pair that spans lines may run.
 _PAIR_REACH = 400
 _SCHEME = re.compile(r"(?i)^(?:bearer|basic|token)[ \t]+")
 # Extensions whose bare (unquoted) right-hand sides are code: a variable or an expression, not a literal.
@@ -288,15 +311,21 @@ def _secret_named(text: str, start: int, end: int, lowered: str) -> Iterator[tup
             # A name that is no secret may sit just before one (`$env:API_TOKEN = …`): look again after it.
             position = match.end("name")
     line = lowered[start:end]
-    for trigger, syntax in _SYNTAXES:
-        if trigger in line:
-            # A pair may run onto the next lines (a Terraform block, a Kubernetes `- name:`/`value:`).
-            for match in syntax.finditer(text, start, min(len(text), end + _PAIR_REACH)):
-                if match.start() >= end:
-                    break
-                kind = name_kind(match.group("name"))
-                if kind is not None:
-                    yield kind, match
+    for trigger, reach, syntax in _SYNTAXES:
+        if trigger not in line:
+            continue
+        if reach == _WHOLE:
+            matches: Iterable[re.Match[str]] = filter(None, [syntax.fullmatch(text, start, end)])
+        else:
+            matches = syntax.finditer(text, start, min(len(text), end + _PAIR_REACH) if reach == _BEYOND else end)
+        for match in matches:
+            if match.start() >= end:
+                break
+            if match.group().startswith("-") and match.start() > start and _FLAG_GLUE.match(text, match.start() - 1):
+                continue  # `x-token y` or `a--b`: a word's dash, not a flag
+            kind = name_kind(match.group("name"))
+            if kind is not None:
+                yield kind, match
 
 
 def _lines_holding(lowered: str, words: list[str]) -> list[tuple[int, int]]:
@@ -320,7 +349,9 @@ def _judge(
     if group == "bare":
         following = match.string[match.end(group) : match.end(group) + 1]
         # In code a bare right-hand side is a variable or a call; `password = get_password()` holds nothing.
-        if code or following in ("(", "["):
+        # A URL's query (`?api_key=…&`) is a literal even in code.
+        query = match.string[match.start("name") - 1 : match.start("name")] in ("?", "&")
+        if (code and not query) or following in ("(", "["):
             return None
     scheme = _SCHEME.match(value)
     if scheme:

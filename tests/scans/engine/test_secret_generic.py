@@ -45,6 +45,11 @@ TRUE_ASSIGNMENTS = [
     (".env", "PGPASSWORD=Kx9#mQ2!vLp7", PASSWORD),
     (".env", "STRIPE_KEY=xkxwnQrS7RPeMOkIUpkDyr7OSJoR", SECRET),
     ("config/app.yaml", "sendgridKey: OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA", SECRET),
+    ("ops/connect.ps1", "Connect-Acme -Server acme.internal -User admin -Password Kx9#mQ2!vLp7", PASSWORD),
+    ("ci/sonar.sh", "mvn deploy -Drepo.password=Kx9#mQ2!vLp7 -B", PASSWORD),
+    ("ops/setup.cmd", 'setx ACME_API_KEY "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
+    ("config/deploy.rb", '  api_token "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
+    ("app/client.py", 'URL = "https://api.acme.io/v1/items?limit=5&api_key=OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA"', SECRET),
 ]
 
 
@@ -187,6 +192,9 @@ def test_a_value_is_reported_under_the_name_a_line_above_gives_it(scanner, path,
         ("ci/deploy.sh", "docker login --password-stdin --username ON43xKmTecQoXsf2o3gyrDO1\n"),
         ("config/app.xml", "<password>{{ .Values.db.password }}</password><token>REPLACE_ME</token>\n"),
         ("config/app.xml", '<add key="ClientId" value="ON43xKmTecQoXsf2o3gyrDO1" />\n'),
+        ("ci/build.sh", "make x-token ON43xKmTecQoXsf2o3gyrDO1 && run a--token ON43xKmTecQoXsf2o3gyrDO1\n"),
+        ("app/views.py", "    raise InvalidToken 'ON43xKmTecQoXsf2o3gyrDO1' from error\n"),
+        ("build.gradle", "    password project.findProperty('repoPassword')\n"),
     ],
 )
 def test_names_and_values_a_line_apart_or_in_flags_are_judged_like_assignments(scanner, path, text):
