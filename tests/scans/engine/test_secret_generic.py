@@ -49,6 +49,7 @@ TRUE_ASSIGNMENTS = [
     ("ci/sonar.sh", "mvn deploy -Drepo.password=Kx9#mQ2!vLp7 -B", PASSWORD),
     ("ops/setup.cmd", 'setx ACME_API_KEY "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
     ("config/deploy.rb", '  api_token "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
+    ("config/deploy.rb", "  :password         => 'h0rse9Battery',", PASSWORD),
     ("app/client.py", 'URL = "https://api.acme.io/v1/items?limit=5&api_key=OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA"', SECRET),
 ]
 
