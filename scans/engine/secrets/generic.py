@@ -106,6 +106,7 @@ _VENDORS = frozenset(
         "weather", "openweather", "etherscan", "infura", "alchemy", "coinbase", "binance", "elastic", "meilisearch",
     }
 )  # fmt: skip
+_PAT_QUALIFIERS = frozenset({"ado", "devops", "gh", "git", "personal", "access", "my", "ci", "user", "bot"})
 # A part that ends like a secret-like name is one, written without separators (`PGPASSWORD`, `githubtoken`).
 _PASSWORD_ENDINGS = ("password", "passwd", "passphrase")
 _SECRET_ENDINGS = ("secret", "token", "apikey", "authkey")
@@ -244,6 +245,9 @@ def name_kind(name: str) -> str | None:
         return "secret"
     for before, part in zip(parts, parts[1:], strict=False):
         if part == "key" and (before in _KEY_QUALIFIERS or before in _VENDORS):
+            return "secret"
+        # A personal access token (`ADO_PAT`, `GITHUB_PAT`); `pat` alone is as often a pattern.
+        if part == "pat" and (before in _PAT_QUALIFIERS or before in _VENDORS):
             return "secret"
     for part in parts:
         for endings, kind in ((_PASSWORD_ENDINGS, "password"), (_SECRET_ENDINGS, "secret")):

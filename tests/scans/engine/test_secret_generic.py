@@ -132,6 +132,9 @@ def test_nothing_in_the_false_positive_bait_is_reported(scanner, file):
         ("pagetoken", None),
         ("stripe_key_id", None),
         ("okta_org", None),
+        ("ADO_PAT", "secret"),
+        ("github_pat", "secret"),
+        ("url_pat", None),
     ],
 )
 def test_secret_names_are_judged_by_whole_parts(name, kind):
