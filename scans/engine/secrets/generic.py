@@ -231,6 +231,9 @@ _TEST_PATH = re.compile(
 )
 _ENTROPY_FLOOR = {"secret": 3.3, "hex": 3.0, "password": 2.5}
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# An environment variable or a constant that ends in a password (`DB_PASSWORD`, `REACT_APP_AUTH_PASS`):
+# it holds the value itself, never a label or a setting about passwords (`PASSWORD_BACKEND`).
+_SETTING_PASSWORD = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:PASSWORD|PASSWD|PASS|PWD|PASSPHRASE)$")
 
 
 @lru_cache(maxsize=4096)
@@ -361,7 +364,8 @@ def _judge(
     if scheme:
         value, start = value[scheme.end() :], start + scheme.end()
     password = kind == "password"
-    if generic_refusal(value, line=line, password=password) is not None:
+    setting = _SETTING_PASSWORD.match(match.group("name")) is not None
+    if generic_refusal(value, line=line, password=password, setting=setting) is not None:
         return None
     floor = _ENTROPY_FLOOR["password" if password else "hex" if _HEX.match(value) else "secret"]
     if shannon_entropy(value) < floor:

@@ -43,6 +43,7 @@ TRUE_ASSIGNMENTS = [
     ("deploy/Dockerfile", "ENV ACME_API_TOKEN u1XXdo0cZuzren68K4TunPFz46PDjqipVJIq", SECRET),
     ("ci/env.ps1", '$env:ACME_TOKEN = "RBMeyyMDHqJ38aRUhR4IWrXPvhsBkDa9U4UqGWlG6g3O"', SECRET),
     (".env", "PGPASSWORD=Kx9#mQ2!vLp7", PASSWORD),
+    (".env", "REACT_APP_AUTH_PASSWORD=kiwiorchard", PASSWORD),
     (".env", "STRIPE_KEY=xkxwnQrS7RPeMOkIUpkDyr7OSJoR", SECRET),
     ("config/app.yaml", "sendgridKey: OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA", SECRET),
     ("ops/connect.ps1", "Connect-Acme -Server acme.internal -User admin -Password Kx9#mQ2!vLp7", PASSWORD),
@@ -159,6 +160,9 @@ def test_secret_names_are_judged_by_whole_parts(name, kind):
         'secret = "this is a sentence about a secret"',
         'token = "https://auth.acme.io/oauth/token"',
         'api_key = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"',
+        'password = "kiwiorchard"',
+        "PASSWORD_BACKEND=database",
+        'DB_PASSWORD = "Password"',
     ],
 )
 def test_words_numbers_and_short_or_shaped_values_are_not_reported(scanner, line):
