@@ -87,7 +87,9 @@ _VERSION = re.compile(r"^[v^~=<>]{0,2}\d+(?:\.\d+){1,3}(?:[-+.][0-9A-Za-z.-]{1,4
 _NUMBER = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,20}://|arn:|urn:|mailto:)")
 # Shell or template interpolation anywhere in the value: `'$DB_PASSWORD'`, `pre-${STAGE}`, `$(cat key)`.
-_INTERPOLATION = re.compile(r"\$[A-Za-z_({]|%\{|#\{|\{\{")
+# A `$` inside a run of letters and digits (`super$ecret`, `Vt7$kq2`) is a character of a chosen
+# password, not the start of a variable.
+_INTERPOLATION = re.compile(r"(?<![A-Za-z0-9])\$[A-Za-z_]|\$[({]|%\{|#\{|\{\{")
 # Alternating letters and digits (`a1b2c3d4…`) are typed for a generic value; a rule's own example
 # in a known format may well be written that way, so only the generic detector refuses them.
 _ALTERNATING = re.compile(r"(?i)a1b2c3")

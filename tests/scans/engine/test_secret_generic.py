@@ -44,6 +44,7 @@ TRUE_ASSIGNMENTS = [
     ("ci/env.ps1", '$env:ACME_TOKEN = "RBMeyyMDHqJ38aRUhR4IWrXPvhsBkDa9U4UqGWlG6g3O"', SECRET),
     (".env", "PGPASSWORD=Kx9#mQ2!vLp7", PASSWORD),
     (".env", "REACT_APP_AUTH_PASSWORD=kiwiorchard", PASSWORD),
+    ("config/app.json", '  "password": "geheim$parole9",', PASSWORD),
     (".env", "STRIPE_KEY=xkxwnQrS7RPeMOkIUpkDyr7OSJoR", SECRET),
     ("config/app.yaml", "sendgridKey: OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA", SECRET),
     ("ops/connect.ps1", "Connect-Acme -Server acme.internal -User admin -Password Kx9#mQ2!vLp7", PASSWORD),
@@ -163,6 +164,8 @@ def test_secret_names_are_judged_by_whole_parts(name, kind):
         'password = "kiwiorchard"',
         "PASSWORD_BACKEND=database",
         'DB_PASSWORD = "Password"',
+        'password = "pre-$STAGE_suffix"',
+        'password = "user:$db_pass@host"',
     ],
 )
 def test_words_numbers_and_short_or_shaped_values_are_not_reported(scanner, line):
