@@ -87,9 +87,7 @@ _VERSION = re.compile(r"^[v^~=<>]{0,2}\d+(?:\.\d+){1,3}(?:[-+.][0-9A-Za-z.-]{1,4
 _NUMBER = re.compile(r"^[-+]?[0-9][0-9_.,:eE+-]*$")
 _URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]{1,20}://|arn:|urn:|mailto:)")
 # Shell or template interpolation anywhere in the value: `'$DB_PASSWORD'`, `pre-${STAGE}`, `$(cat key)`.
-# A `$` inside a run of letters and digits (`super$ecret`, `Vt7$kq2`) is a character of a chosen
-# password, not the start of a variable.
-_INTERPOLATION = re.compile(r"(?<![A-Za-z0-9])\$[A-Za-z_]|\$[({]|%\{|#\{|\{\{")
+_INTERPOLATION = re.compile(r"\$[A-Za-z_({]|%\{|#\{|\{\{")
 # Alternating letters and digits (`a1b2c3d4…`) are typed for a generic value; a rule's own example
 # in a known format may well be written that way, so only the generic detector refuses them.
 _ALTERNATING = re.compile(r"(?i)a1b2c3")
@@ -125,14 +123,12 @@ def _classes(value: str) -> int:
     )
 
 
-def generic_refusal(value: str, *, line: str, password: bool, setting: bool = False) -> str | None:
+def generic_refusal(value: str, *, line: str, password: bool) -> str | None:
     """Why a value assigned to a secret-like name is not a secret by its shape, or None.
 
     `line` gives the context a bare hex string needs (a `sha256` or `integrity` nearby makes it a
-    digest); `password` lowers the length asked for, since people choose their passwords. `setting`
-    says the name is an environment-style one (`DB_PASSWORD`), which holds a value, never a label,
-    so a lower-case word there is a chosen password. How random the value must be is the generic
-    detector's call, made after these.
+    digest); `password` lowers the length asked for, since people choose their passwords. How random
+    the value must be is the generic detector's call, made after these.
     """
     lowered = value.lower()
     if len(value) < 8 or (not password and len(value) < 10):
@@ -145,8 +141,7 @@ def generic_refusal(value: str, *, line: str, password: bool, setting: bool = Fa
         return "text with spaces"
     if not value.isprintable():
         return "binary or control characters"
-    chosen_word = password and setting and value.isalpha() and value.islower()
-    if password and value.isalpha() and not chosen_word:
+    if password and value.isalpha():
         # A lone word (`Incorrect`, `Passwort`) under a password name is a label or a message far more often.
         return "a word"
     if lowered in _WORDS or lowered.strip("_-.") in _WORDS:
@@ -166,6 +161,6 @@ def generic_refusal(value: str, *, line: str, password: bool, setting: bool = Fa
     # A chosen password may be words joined by dashes, but with a number in it (`Winter-Lake-42`).
     if _IDENTIFIER.match(value) and (not password or not any(c.isdigit() for c in value)):
         return "an identifier or a variable name"
-    if _classes(value) < 2 and not chosen_word:
+    if _classes(value) < 2:
         return "a single character class (a word or a number)"
     return None

