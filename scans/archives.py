@@ -116,7 +116,7 @@ def _zip_members(stream: BinaryIO, limits: ArchiveLimits, keep: bool) -> Iterato
         for info in infos:
             name = _name_check(info.filename, limits)
             mode = info.external_attr >> 16
-            if info.create_system == 3 and mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            if info.create_system == 3 and stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
                 raise ArchiveUnsafeMember()  # a symlink or device stored by a Unix zip tool
             if info.is_dir():
                 continue
