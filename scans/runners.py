@@ -15,7 +15,7 @@ from django.conf import settings
 
 from scans.archives import ArchiveLimits, Member, Unopened, archive_members
 from scans.engine import pii, prompts
-from scans.engine.files import Candidate, Skipped, iter_files
+from scans.engine.files import Candidate, Skipped, iter_files, shown_path
 from scans.engine.findings import Finding
 from scans.engine.model_files import is_model_file, scan_model_file
 from scans.engine.scanner import Scanner, ScanResult
@@ -93,7 +93,7 @@ def _tree_scan(root: Path) -> Outcome:
         if isinstance(entry, Candidate):
             with open(entry.path, "rb") as content:
                 _file_scan(scanner, result, os.path.relpath(entry.path, root), content, entry.size)
-        elif isinstance(entry, Skipped):
+        elif isinstance(entry, Skipped) and entry.shown != f"{shown_path(root)}/.git":
             result.skipped.append((entry.shown, entry.reason))
     return _files_outcome(result)
 
