@@ -26,11 +26,13 @@ def input_dir(settings, tmp_path):
 def zip_bomb() -> bytes:
     """1 GiB of zeros in one member, about 1 MiB compressed; its header is never asked."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        with archive.open("zeros.txt", "w", force_zip64=True) as handle:
-            chunk = bytes(1024 * 1024)
-            for _ in range(1024):
-                handle.write(chunk)
+    chunk = bytes(1024 * 1024)
+    with (
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+        archive.open("zeros.txt", "w", force_zip64=True) as handle,
+    ):
+        for _ in range(1024):
+            handle.write(chunk)
     return buffer.getvalue()
 
 

@@ -141,10 +141,13 @@ def test_a_ref_is_cloned_with_the_token_in_a_header_only_and_scanned(
     assert "app/settings.py" in set(findings.values_list("file_path", flat=True))
     assert not any(PLANTED in finding.snippet for finding in findings)
     expected = "Basic " + base64.b64encode(f"x-access-token:{TOKEN}".encode()).decode()
-    assert authorizations and set(authorizations) == {expected}
-    assert argv_seen and not any(TOKEN in arg or expected in arg for command in argv_seen for arg in command)
+    assert authorizations
+    assert set(authorizations) == {expected}
+    assert argv_seen
+    assert not any(TOKEN in arg or expected in arg for command in argv_seen for arg in command)
     clones = [command for command in argv_seen if command[:2] == ["git", "clone"]]
-    assert len(clones) == 1 and clones[0][-2] == url  # the project's URL as it is, no user:token@ in it
+    assert len(clones) == 1
+    assert clones[0][-2] == url
     assert not [record for record in caplog.records if TOKEN in record.getMessage() or expected in record.getMessage()]
 
 
