@@ -5,9 +5,6 @@ import os
 # --- API ------------------------------------------------------------------------------------------
 API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
-# Multipart uploads (archives to scan) on config/api/paths.API_UPLOAD_PATHS: the largest archive
-# scans accept (SCAN_ARCHIVE_MAX_BYTES) plus room for the form's other fields.
-API_UPLOAD_MAX_BYTES = int(os.environ.get("SCAN_ARCHIVE_MAX_BYTES", str(50 * 1024 * 1024))) + 64 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

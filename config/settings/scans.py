@@ -22,6 +22,9 @@ SCAN_ARCHIVE_MAX_BYTES = _int("SCAN_ARCHIVE_MAX_BYTES", 50 * MIB)
 SCAN_ARCHIVE_MAX_UNPACKED_BYTES = _int("SCAN_ARCHIVE_MAX_UNPACKED_BYTES", 500 * MIB)
 SCAN_ARCHIVE_MAX_FILES = _int("SCAN_ARCHIVE_MAX_FILES", 10_000)
 SCAN_ARCHIVE_MAX_DEPTH = _int("SCAN_ARCHIVE_MAX_DEPTH", 20)
+# Multipart bodies on config/api/paths.API_UPLOAD_PATHS: the largest archive plus room for the
+# form's other fields; every other API body keeps API_MAX_BODY_BYTES.
+API_UPLOAD_MAX_BYTES = SCAN_ARCHIVE_MAX_BYTES + 64 * 1024
 
 # Repository scans: a shallow clone of one ref, stopped past this size or time.
 SCAN_REPO_MAX_BYTES = _int("SCAN_REPO_MAX_BYTES", 200 * MIB)

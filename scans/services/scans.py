@@ -97,7 +97,15 @@ def scan_queued_run(*, scan_id: str) -> None:
         source = ScanInput(**base, ref=summary["ref"], repo_url=project.repo_url, token=project.github_token)
         scan_run(scan=scan, source=source)
         return
-    with scan_input_open(scan_id=scan.pk) as stored:
+    try:
+        stored = scan_input_open(scan_id=scan.pk)
+    except FileNotFoundError:
+        # A worker without the web processes' SCAN_INPUT_DIR: retrying would not bring the file back.
+        logger.error("Scan %s has no stored input in SCAN_INPUT_DIR", scan.pk)
+        if _claimed(scan):
+            _finish(scan, status=Scan.Status.FAILED, started=time.perf_counter(), error_message=FAILED_MESSAGE)
+        return
+    with stored:
         if scan.input_kind == Scan.InputKind.ARCHIVE:
             source = ScanInput(**base, archive=stored)
         else:

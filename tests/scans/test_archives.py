@@ -172,3 +172,36 @@ def test_code_and_an_archive_together_are_refused(project, member_client):
     response = member_client.post(CODE, payload, format="multipart")
     assert response.status_code == 422
     assert response.json()["error_code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_snippet_is_queued_and_still_completes_in_the_request_without_a_broker(
+    project, member_client, settings, input_dir
+):
+    # As under `make run`: no broker, so the task runs in-process when the scan's row commits.
+    code = LEAKY_CODE + "x = 1\n" * (settings.SCAN_INLINE_MAX_BYTES // 6)
+    payload = {"project_id": str(project.pk), "code": code, "filename": "big.py"}
+
+    response = member_client.post(CODE, payload, format="json")
+
+    assert response.json()["status"] == "completed"
+    assert Finding.objects.filter(scan_id=response.json()["id"], category="secret").exists()
+    assert list(input_dir.iterdir()) == []
+
+
+@pytest.mark.django_db
+def test_a_queued_scan_whose_input_is_gone_fails_rather_than_waiting(project, member_client, input_dir):
+    from scans.tasks import scan_run_task
+
+    code = LEAKY_CODE + "x = 1\n" * 5000
+    response = member_client.post(CODE, {"project_id": str(project.pk), "code": code}, format="json")
+    scan = Scan.objects.get(pk=response.json()["id"])
+    assert scan.status == Scan.Status.QUEUED  # the test's transaction has not committed: nothing sent yet
+    for stored in input_dir.iterdir():
+        stored.unlink()
+
+    scan_run_task.delay(str(scan.pk))
+
+    scan.refresh_from_db()
+    assert scan.status == Scan.Status.FAILED
+    assert "could not be completed" in scan.error_message
