@@ -6,6 +6,7 @@ delivered again, and the service makes a second run store nothing twice.
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 
 # The soft limit raises inside the engine, which fails the scan with its usual message; the hard one
@@ -15,8 +16,8 @@ from django.conf import settings
     reject_on_worker_lost=True,
     soft_time_limit=settings.SCAN_TASK_SOFT_TIME_LIMIT,
     time_limit=settings.SCAN_TASK_TIME_LIMIT,
-    # A lost database or broker connection is worth a few tries; a scan's own failure is stored instead.
-    autoretry_for=(ConnectionError, OSError),
+    # A lost database connection or a full disk is worth a few tries; a scan's own failure is stored instead.
+    autoretry_for=(OperationalError, InterfaceError, OSError),
     retry_backoff=True,
     max_retries=settings.SCAN_TASK_MAX_RETRIES,
 )
