@@ -12,6 +12,7 @@ import re
 import subprocess
 import time
 from pathlib import Path
+from urllib.parse import SplitResult
 
 from core.network import UnsafeURL, host_resolve, url_check
 from scans.exceptions import RepositoryRefused, RepositoryUnsafe
@@ -55,15 +56,25 @@ def _size(root: Path) -> int:
     return total
 
 
+def repository_url_check(url: str, *, allow_private: bool) -> SplitResult:
+    """A URL git may clone: https (http too for allowed private hosts), on a host not local or private
+    unless allowed. Checked when the scan is asked for, and again, resolved, before the clone."""
+    if not url.startswith(("https://", "http://")):
+        raise RepositoryRefused()  # none, or ssh: the worker holds no keys
+    try:
+        return url_check(url, schemes=("https", "http") if allow_private else ("https",), allow_private=allow_private)
+    except UnsafeURL:
+        raise RepositoryUnsafe() from None
+
+
 def repository_clone(
     *, url: str, token: str, ref: str, into: Path, max_bytes: int, timeout: float, allow_private: bool
 ) -> None:
     """Clone `ref` of `url` at depth 1 into the empty directory `into`, or raise RepositoryRefused."""
     if not REF.match(ref):
         raise RepositoryCloneFailed("Give a branch or tag name.")
-    schemes = ("https", "http") if allow_private else ("https",)
+    parts = repository_url_check(url, allow_private=allow_private)
     try:
-        parts = url_check(url, schemes=schemes, allow_private=allow_private)
         port = parts.port or (443 if parts.scheme == "https" else 80)
         address = host_resolve(parts.hostname or "", port, allow_private=allow_private)[0]
     except UnsafeURL:

@@ -18,9 +18,10 @@ from scans import tasks
 from scans.archives import archive_members
 from scans.engine.findings import Finding as EngineFinding
 from scans.engine.findings import Severity
-from scans.exceptions import RepositoryRefused, ScanLimitExceeded
+from scans.exceptions import ScanLimitExceeded
 from scans.inputs import ScanInput
 from scans.models import Finding, Scan, Triage
+from scans.repositories import repository_url_check
 from scans.runners import Outcome, archive_limits, scan_engine_run
 from scans.storage import scan_input_delete, scan_input_open, scan_input_save
 
@@ -58,12 +59,13 @@ def _queued(source: ScanInput) -> bool:
 
 def _source_check(project: Project, source: ScanInput) -> None:
     """Refuse, before a scan is counted, what the worker would refuse: a hostile archive, a project
-    without a repository. The archive is read through once here, its contents counted and dropped."""
+    without a repository it can clone, or one on a private host. The archive is read through once
+    here, its contents counted and dropped."""
     if source.kind == Scan.InputKind.ARCHIVE:
         for _member in archive_members(source.archive, archive_limits(), keep=False):
             pass
-    elif source.kind == Scan.InputKind.REPOSITORY and not project.repo_url.startswith(("https://", "http://")):
-        raise RepositoryRefused()
+    elif source.kind == Scan.InputKind.REPOSITORY:
+        repository_url_check(project.repo_url, allow_private=settings.ALLOW_PRIVATE_REPO_URLS)
 
 
 def scan_submit(*, actor: "Actor", project: Project, scan_type: str, source: ScanInput) -> tuple[Scan, Outcome | None]:

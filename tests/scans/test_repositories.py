@@ -14,7 +14,9 @@ from django.urls import reverse
 
 from projects.models import Project
 from scans import repositories
+from scans.exceptions import RepositoryUnsafe
 from scans.models import Finding, Scan
+from scans.repositories import repository_clone
 from tests.projects.factories import ProjectFactory
 from tests.scans.conftest import LEAKY_CODE, PLANTED
 
@@ -183,18 +185,23 @@ def test_a_repository_over_the_size_cap_fails_the_scan(
 
 
 @pytest.mark.django_db
-def test_a_loopback_repository_is_refused_unless_the_operator_allows_it(
-    organization, member_client, settings, git_server, django_capture_on_commit_callbacks
-):
-    settings.ALLOW_PRIVATE_REPO_URLS = True
-    project = ProjectFactory(organization=organization, repo_url=git_server[0].replace("http://", "https://"))
-    settings.ALLOW_PRIVATE_REPO_URLS = False
+def test_a_loopback_repository_is_refused_unless_the_operator_allows_it(organization, member_client, git_server):
+    project = ProjectFactory(organization=organization, repo_url=git_server[0])
 
-    scan = _scan(member_client, project, "main", django_capture_on_commit_callbacks)
+    response = member_client.post(CODE, {"project_id": str(project.pk), "ref": "main"}, format="json")
 
-    assert scan.status == Scan.Status.FAILED
-    assert scan.error_message.startswith("The repository's host is local or private")
+    assert response.status_code == 422
+    assert response.json()["error_code"] == "REPOSITORY_UNSAFE_HOST"
+    assert not Scan.objects.exists()
     assert git_server[1] == []  # nothing was sent to it
+
+
+@pytest.mark.parametrize("url", ["https://127.0.0.1/repo.git", "https://10.0.0.8/repo.git", "https://localhost/r.git"])
+def test_the_clone_itself_refuses_a_private_host(tmp_path, url):
+    with pytest.raises(RepositoryUnsafe):
+        repository_clone(
+            url=url, token="", ref="main", into=tmp_path / "tree", max_bytes=1000, timeout=5, allow_private=False
+        )
 
 
 @pytest.mark.django_db
