@@ -133,10 +133,12 @@ class Worker:
 
 
 @contextmanager
-def celery_worker_running(env: dict[str, str], *, queue: str, app: str = "config") -> Iterator[Worker]:
+def celery_worker_running(
+    env: dict[str, str], *, queue: str, app: str = "config", pool: str = "solo"
+) -> Iterator[Worker]:
     """A real `celery worker` process (one task at a time) consuming `queue` until the block ends."""
     hostname = f"{queue}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
-    command = [str(BIN / "celery"), "-A", app, "worker", "--pool=solo", "--concurrency=1", "-l", "warning"]
+    command = [str(BIN / "celery"), "-A", app, "worker", f"--pool={pool}", "--concurrency=1", "-l", "warning"]
     command += ["-n", hostname, "-Q", queue, "--without-gossip", "--without-mingle"]
     with process_running(command, env=env, ready=lambda: _answers_ping(hostname)) as process:
         yield Worker(process, hostname)

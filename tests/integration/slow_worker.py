@@ -1,5 +1,6 @@
-"""The Celery app for the worker-loss test (`celery -A tests.integration.slow_worker`): Bastion's own,
-with a code scan that says it has begun and then takes long enough to be killed in."""
+"""The Celery app for the worker-loss tests (`celery -A tests.integration.slow_worker`): Bastion's own,
+with a code scan that, the first time only, writes its process id to SLOW_SCAN_STARTED and then
+takes long enough to be killed in."""
 
 import os
 import time
@@ -22,8 +23,10 @@ def _slow_code_scans(**_kwargs: object) -> None:
         return
 
     def slow(source: runners.ScanInput) -> runners.Outcome:
-        Path(os.environ["SLOW_SCAN_STARTED"]).touch()
-        time.sleep(300)
+        started = Path(os.environ["SLOW_SCAN_STARTED"])
+        if not started.exists():
+            started.write_text(str(os.getpid()))
+            time.sleep(300)
         return real(source)
 
     slow.slowed = True

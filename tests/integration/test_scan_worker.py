@@ -73,6 +73,26 @@ def test_a_scan_whose_worker_is_killed_completes_after_a_restart_with_findings_s
     assert list(Path(settings.SCAN_INPUT_DIR).iterdir()) == []
 
 
+def test_a_scan_whose_worker_child_is_killed_is_requeued_at_once_and_completes(
+    transactional_db, process_env, celery_queue, settings, tmp_path, large_snippet
+):
+    settings.SCAN_INPUT_DIR = str(tmp_path / "inputs")
+    started = tmp_path / "started"
+    env = {**process_env, "SCAN_INPUT_DIR": settings.SCAN_INPUT_DIR, "SLOW_SCAN_STARTED": str(started)}
+    membership = MembershipFactory(role=Role.MEMBER)
+    project = ProjectFactory(organization=membership.organization)
+
+    with celery_worker_running(env, queue=celery_queue, app="tests.integration.slow_worker", pool="prefork"):
+        scan, _ = scan_submit(actor=membership.user, project=project, scan_type="code", source=large_snippet)
+        _until(lambda: started.exists() and started.read_text(), "a worker child to begin the scan")
+        # The pool's parent sees its child die and, with reject_on_worker_lost, puts the message back.
+        os.kill(int(started.read_text()), signal.SIGKILL)
+        _until(lambda: Scan.objects.get(pk=scan.pk).status == Scan.Status.COMPLETED, "the scan to complete")
+
+    assert Finding.objects.filter(scan=scan, category="secret").count() == 2  # the two leaky lines, once each
+    assert Project.objects.get(pk=project.pk).scan_count == 1
+
+
 def test_a_queued_scan_runs_on_the_worker_after_the_request_has_answered(
     transactional_db, process_env, celery_queue, settings, tmp_path, large_snippet
 ):
