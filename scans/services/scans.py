@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.services import alerts_raise_for_scan
 from billing import quotas
 from organizations.access import organization_action_require
 from organizations.roles import Action
@@ -123,6 +124,7 @@ def _store(scan: Scan, outcome: Outcome, *, started: float) -> None:
     )
     if finished:
         project_scan_record(project=scan.project, scanned_at=scan.completed_at, risk_score=score)
+        alerts_raise_for_scan(scan=scan)
 
 
 def _finish(scan: Scan, *, status: str, started: float, **fields: object) -> bool:
