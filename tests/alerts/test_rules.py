@@ -51,7 +51,8 @@ def test_the_message_names_rule_and_place_but_not_the_snippet(project):
 
     alert = alerts_raise_for_scan(scan=scan)[0]
 
-    assert "app/settings.py:12" in alert.message and "github.pat-classic" in alert.message
+    assert "app/settings.py:12" in alert.message
+    assert "github.pat-classic" in alert.message
     assert "ghp_" not in alert.message + alert.title
 
 
