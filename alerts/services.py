@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 def _notify(alerts: list[Alert]) -> None:
     ids = [str(alert.pk) for alert in alerts]
-    # After the commit, so the worker finds the rows; email and webhook retry independently.
-    transaction.on_commit(lambda: tasks.alerts_email_send_task.delay(ids))
-    transaction.on_commit(lambda: tasks.alerts_webhook_send_task.delay(ids))
+    # After the commit, so the worker finds the rows; email and webhook retry independently. Robust:
+    # the scan stands, and a broker that is down must not fail the request that completed it.
+    transaction.on_commit(lambda: tasks.alerts_email_send_task.delay(ids), robust=True)
+    transaction.on_commit(lambda: tasks.alerts_webhook_send_task.delay(ids), robust=True)
 
 
 @transaction.atomic
