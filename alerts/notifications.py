@@ -50,10 +50,12 @@ def alert_link(alert: Alert) -> str:
     return f"{settings.PUBLIC_BASE_URL}/alerts/{alert.pk}"
 
 
-def _due(alert_ids: Sequence[str]) -> tuple[Organization, NotificationSettings, list[Alert]] | None:
-    # A task handed ids by the service: the one place alerts are read without an actor.
+def _due(
+    organization_id: str, alert_ids: Sequence[str]
+) -> tuple[Organization, NotificationSettings, list[Alert]] | None:
+    # The service handed the task the organization with the ids: the alerts are read within it.
     alerts = list(
-        Alert.objects.dangerously_unscoped()
+        Alert.objects.in_organization(organization_id)
         .filter(pk__in=alert_ids, is_resolved=False)
         .select_related("organization", "project")
         .order_by("created_at", "pk")
@@ -73,9 +75,9 @@ def _subject(organization: Organization, alerts: list[Alert]) -> str:
     return f"[Bastion] {len(alerts)} new alerts in {organization.name}"
 
 
-def alerts_email_send(*, alert_ids: Sequence[str]) -> int:
+def alerts_email_send(*, organization_id: str, alert_ids: Sequence[str]) -> int:
     """Email the alerts to the members whose roles the organization chose; the number of emails sent."""
-    found = _due(alert_ids)
+    found = _due(organization_id, alert_ids)
     if found is None or not found[1].email_enabled:
         return 0
     organization, chosen, alerts = found
@@ -134,9 +136,9 @@ def webhook_blocks(organization: Organization, alerts: list[Alert]) -> dict:
     return {"text": _subject(organization, alerts), "blocks": blocks}
 
 
-def alerts_webhook_post(*, alert_ids: Sequence[str]) -> bool:
+def alerts_webhook_post(*, organization_id: str, alert_ids: Sequence[str]) -> bool:
     """Post the alerts to the organization's webhook; False when there was nothing to post or it was refused."""
-    found = _due(alert_ids)
+    found = _due(organization_id, alert_ids)
     if found is None or not (found[1].webhook_enabled and found[1].webhook_url):
         return False
     organization, chosen, alerts = found

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
     from organizations.models import Actor, Organization
 
 
-def _notify(alerts: list[Alert]) -> None:
-    ids = [str(alert.pk) for alert in alerts]
+def _notify(organization: "Organization", alerts: list[Alert]) -> None:
+    organization_id, ids = str(organization.pk), [str(alert.pk) for alert in alerts]
     # After the commit, so the worker finds the rows; email and webhook retry independently. Robust:
     # the scan stands, and a broker that is down must not fail the request that completed it.
-    transaction.on_commit(lambda: tasks.alerts_email_send_task.delay(ids), robust=True)
-    transaction.on_commit(lambda: tasks.alerts_webhook_send_task.delay(ids), robust=True)
+    transaction.on_commit(lambda: tasks.alerts_email_send_task.delay(organization_id, ids), robust=True)
+    transaction.on_commit(lambda: tasks.alerts_webhook_send_task.delay(organization_id, ids), robust=True)
 
 
 @transaction.atomic
@@ -67,7 +67,7 @@ def alerts_raise_for_scan(*, scan: Scan) -> list[Alert]:
     )
     if raised:
         alerts_push(organization=organization, event="alert.created", alerts=raised)
-        _notify(raised)
+        _notify(organization, raised)
     return raised
 
 

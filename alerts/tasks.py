@@ -15,11 +15,11 @@ def retry_countdown(retries: int) -> int:
     return settings.ALERT_DELIVERY_BACKOFF_SECONDS * 2**retries
 
 
-def _deliver(task: Task, send: Callable[..., object], alert_ids: Sequence[str]) -> object:
+def _deliver(task: Task, send: Callable[..., object], organization_id: str, alert_ids: Sequence[str]) -> object:
     from alerts.notifications import DeliveryFailed
 
     try:
-        return send(alert_ids=alert_ids)
+        return send(organization_id=organization_id, alert_ids=alert_ids)
     except DeliveryFailed as failed:
         retries = task.request.retries
         if retries >= settings.ALERT_DELIVERY_MAX_RETRIES:
@@ -31,14 +31,14 @@ def _deliver(task: Task, send: Callable[..., object], alert_ids: Sequence[str]) 
 
 
 @shared_task(bind=True, acks_late=True)
-def alerts_email_send_task(self: Task, alert_ids: list[str]) -> object:
+def alerts_email_send_task(self: Task, organization_id: str, alert_ids: list[str]) -> object:
     from alerts.notifications import alerts_email_send
 
-    return _deliver(self, alerts_email_send, alert_ids)
+    return _deliver(self, alerts_email_send, organization_id, alert_ids)
 
 
 @shared_task(bind=True, acks_late=True)
-def alerts_webhook_send_task(self: Task, alert_ids: list[str]) -> object:
+def alerts_webhook_send_task(self: Task, organization_id: str, alert_ids: list[str]) -> object:
     from alerts.notifications import alerts_webhook_post
 
-    return _deliver(self, alerts_webhook_post, alert_ids)
+    return _deliver(self, alerts_webhook_post, organization_id, alert_ids)

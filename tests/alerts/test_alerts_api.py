@@ -109,13 +109,13 @@ def test_reopening_clears_who_resolved_it(alert, member_client):
     assert (reopened.json()["is_resolved"], reopened.json()["resolved_by_id"]) == (False, None)
 
 
-def test_reopening_when_the_fingerprint_has_another_open_alert_is_a_409(alert, member_client):
+def test_reopening_when_the_fingerprint_has_another_open_alert_is_a_422(alert, member_client):
     member_client.patch(_detail(alert), {"is_resolved": True})
     AlertFactory(organization=alert.organization, project=alert.project, fingerprint=alert.fingerprint)
 
     response = member_client.patch(_detail(alert), {"is_resolved": False})
 
-    assert response.status_code == 409
+    assert response.status_code == 422
     assert response.json()["error_code"] == "ALERT_ALREADY_OPEN"
     alert.refresh_from_db()
     assert alert.is_resolved

@@ -120,7 +120,9 @@ def as_a_worker():
     rather than raising into the caller as eager tasks in tests otherwise do."""
     conf = alerts_webhook_send_task.app.conf
     propagates, conf.task_eager_propagates = conf.task_eager_propagates, False
-    yield lambda alerts: alerts_webhook_send_task.apply(args=[[str(alert.pk) for alert in alerts]])
+    yield lambda alerts: alerts_webhook_send_task.apply(
+        args=[str(alerts[0].organization_id), [str(alert.pk) for alert in alerts]]
+    )
     conf.task_eager_propagates = propagates
 
 
@@ -191,7 +193,7 @@ def test_a_loopback_webhook_is_refused_at_send_time_when_the_operator_does_not_a
         settings.ALLOW_PRIVATE_WEBHOOK_URLS = False
         alerts = _raise(project)
 
-        assert alerts_webhook_post(alert_ids=[str(alerts[0].pk)]) is False
+        assert alerts_webhook_post(organization_id=str(organization.pk), alert_ids=[str(alerts[0].pk)]) is False
     assert receiver.received == []
 
 
@@ -201,7 +203,7 @@ def test_a_name_resolving_to_a_private_address_is_refused_at_send_time(organizat
     alerts = _raise(project)
     monkeypatch.setattr("socket.getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("10.0.0.7", 443))])
 
-    assert alerts_webhook_post(alert_ids=[str(alerts[0].pk)]) is False
+    assert alerts_webhook_post(organization_id=str(organization.pk), alert_ids=[str(alerts[0].pk)]) is False
 
 
 def test_resolved_alerts_are_not_delivered(organization, project, people):
@@ -212,5 +214,5 @@ def test_resolved_alerts_are_not_delivered(organization, project, people):
 
     from alerts.notifications import alerts_email_send
 
-    assert alerts_email_send(alert_ids=[str(alerts[0].pk)]) == 0
+    assert alerts_email_send(organization_id=str(organization.pk), alert_ids=[str(alerts[0].pk)]) == 0
     assert mail.outbox == []
