@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from alerts.models import Alert, NotificationSettings
 from alerts.selectors import notification_settings_get
 from core.exceptions import ValidationFailed
-from core.network import UnsafeURL, session_create, url_check
+from core.network import UnsafeURL, host_resolve, session_create, url_check
 from organizations.models import Membership, Organization
 from scans.engine.findings import Severity
 
@@ -29,11 +29,14 @@ class DeliveryFailed(Exception):
 
 
 def webhook_url_check(url: str) -> None:
-    """Refuse a webhook URL Bastion must not post to; plain http only where an operator allows local URLs."""
+    """Refuse a webhook URL Bastion must not post to, by its text and by what its host resolves to; plain
+    http only where an operator allows local URLs."""
     allow_private = settings.ALLOW_PRIVATE_WEBHOOK_URLS
     schemes = ("https", "http") if allow_private else ("https",)
     try:
-        url_check(url, schemes=schemes, allow_private=allow_private)
+        parts = url_check(url, schemes=schemes, allow_private=allow_private)
+        # A public-looking name may resolve to a private address: asked now, and again when posting.
+        host_resolve(parts.hostname or "", parts.port or 443, allow_private=allow_private)
     except UnsafeURL as refused:
         raise ValidationFailed(errors={"webhook_url": [str(refused)]}) from None
 

@@ -84,6 +84,15 @@ def test_a_local_private_or_plain_http_webhook_url_is_refused_at_save_time(organ
     assert not NotificationSettings.objects.filter(organization=organization).exists()
 
 
+def test_a_public_name_resolving_to_a_private_address_is_refused_at_save_time(organization, admin_client, monkeypatch):
+    monkeypatch.setattr("socket.getaddrinfo", lambda *args, **kwargs: [(2, 1, 6, "", ("192.168.1.20", 443))])
+
+    response = admin_client.patch(_url(organization), {"webhook_url": "https://hooks.example.com/x"})
+
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["webhook_url"]
+
+
 def test_an_operator_may_allow_local_webhook_urls(organization, admin_client, settings):
     settings.ALLOW_PRIVATE_WEBHOOK_URLS = True
 
