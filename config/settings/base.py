@@ -21,6 +21,13 @@ DEBUG = env_bool("DEBUG", False)
 # Projects: repository URLs on private or loopback addresses only when an operator allows them.
 ALLOW_PRIVATE_REPO_URLS = env_bool("ALLOW_PRIVATE_REPO_URLS", False)
 
+# Alerts: webhook URLs on private or loopback addresses (and plain http) only when an operator allows
+# them; links in notifications point at PUBLIC_BASE_URL; failed deliveries retry after 30 s, 60 s, ...
+ALLOW_PRIVATE_WEBHOOK_URLS = env_bool("ALLOW_PRIVATE_WEBHOOK_URLS", False)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+ALERT_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("ALERT_DELIVERY_BACKOFF_SECONDS", "30"))
+ALERT_DELIVERY_MAX_RETRIES = int(os.environ.get("ALERT_DELIVERY_MAX_RETRIES", "5"))
+
 # `manage.py demo` (an account with a published password) is refused unless a settings module allows it.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)
 

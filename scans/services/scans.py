@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.services import alerts_raise_for_scan
 from billing import quotas
 from core.exceptions import BastionError
 from organizations.access import organization_action_require
@@ -192,6 +193,7 @@ def _store(scan: Scan, outcome: Outcome, *, started: float) -> None:
     )
     if finished:
         project_scan_record(project=scan.project, scanned_at=scan.completed_at, risk_score=score)
+        alerts_raise_for_scan(scan=scan)
 
 
 def _finish(scan: Scan, *, status: str, started: float, **fields: object) -> bool:
