@@ -16,11 +16,7 @@ from organizations.models import Organization, TenantQuerySet
 from organizations.roles import Role
 from projects.models import Project
 from scans.engine.findings import Category, Severity
-from scans.models import FINGERPRINT_LENGTH, Scan
-
-
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
+from scans.models import FINGERPRINT_LENGTH, SEVERITY_CHOICES, Scan, engine_choices
 
 
 class Alert(models.Model):
@@ -30,8 +26,8 @@ class Alert(models.Model):
     scan = models.ForeignKey(Scan, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
     # The finding's fingerprint, so a secret seen again while its alert is open raises no second one.
     fingerprint = models.CharField(max_length=FINGERPRINT_LENGTH, blank=True)
-    kind = models.CharField(max_length=12, choices=_choices(Category))
-    severity = models.CharField(max_length=10, choices=_choices(Severity))
+    kind = models.CharField(max_length=12, choices=engine_choices(Category))
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
     title = models.CharField(max_length=200)
     message = models.CharField(max_length=1000)
     is_read = models.BooleanField(default=False)
@@ -70,7 +66,7 @@ class NotificationSettings(models.Model):
     )
     email_enabled = models.BooleanField(default=True)
     email_roles = models.JSONField(default=_default_email_roles, blank=True)
-    min_severity = models.CharField(max_length=10, choices=_choices(Severity), default=Severity.HIGH)
+    min_severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES, default=Severity.HIGH)
     webhook_enabled = models.BooleanField(default=False)
     # A Slack-style incoming webhook URL is itself the credential: encrypted, and never returned whole.
     webhook_url = EncryptedTextField(blank=True)

@@ -23,8 +23,17 @@ if TYPE_CHECKING:
 FINGERPRINT_LENGTH = 64
 
 
-def _choices(enum: type) -> list[tuple[str, str]]:
-    return [(member.value, member.value.replace("_", " ").capitalize()) for member in enum]
+# Labels that capitalising the value would spell wrong.
+_LABELS = {"pii": "PII"}
+
+
+def engine_choices(enum: type) -> list[tuple[str, str]]:
+    """Choices for a field that holds one of the engine's enums, labelled for people."""
+    return [(member.value, _LABELS.get(member.value, member.value.replace("_", " ").capitalize())) for member in enum]
+
+
+# One severity scale for findings, alerts and the alert threshold, so the API shows one enum.
+SEVERITY_CHOICES = engine_choices(Severity)
 
 
 class ScanQuerySet(ScopedQuerySet):
@@ -74,7 +83,7 @@ class Scan(models.Model):
     duration_seconds = models.FloatField(null=True, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     ai_risk_score = models.PositiveSmallIntegerField(null=True, blank=True)
-    risk_level = models.CharField(max_length=10, choices=_choices(RiskLevel), blank=True)
+    risk_level = models.CharField(max_length=10, choices=engine_choices(RiskLevel), blank=True)
     critical_count = models.PositiveIntegerField(default=0)
     high_count = models.PositiveIntegerField(default=0)
     medium_count = models.PositiveIntegerField(default=0)
@@ -115,9 +124,9 @@ class Finding(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     scan = models.ForeignKey(Scan, on_delete=models.CASCADE, related_name="findings")
     rule_id = models.CharField(max_length=120)
-    category = models.CharField(max_length=12, choices=_choices(Category))
-    severity = models.CharField(max_length=10, choices=_choices(Severity))
-    confidence = models.CharField(max_length=10, choices=_choices(Confidence))
+    category = models.CharField(max_length=12, choices=engine_choices(Category))
+    severity = models.CharField(max_length=10, choices=SEVERITY_CHOICES)
+    confidence = models.CharField(max_length=10, choices=engine_choices(Confidence))
     title = models.CharField(max_length=200)
     description = models.TextField()
     remediation = models.TextField(blank=True)

@@ -22,6 +22,10 @@ from django.db import InterfaceError, OperationalError
     max_retries=settings.SCAN_TASK_MAX_RETRIES,
 )
 def scan_run_task(scan_id: str) -> None:  # a UUID as text: task arguments stay JSON
+    from scans.models import Scan
     from scans.services.scans import scan_queued_run
 
-    scan_queued_run(scan_id=scan_id)
+    # A worker serves every organization: the scan's id, sent by the service that authorized it, is the scope.
+    scan = Scan.objects.dangerously_unscoped().select_related("project__organization").filter(pk=scan_id).first()
+    if scan is not None:  # its project may have been deleted since it was queued
+        scan_queued_run(scan=scan)

@@ -4,7 +4,7 @@ from alerts.models import Alert, NotificationSettings
 from alerts.notifications import webhook_url_hint
 from core.fields import StrictBooleanField, StrictCharField
 from organizations.roles import Role
-from scans.engine.findings import Severity
+from scans.models import SEVERITY_CHOICES
 
 
 class AlertOutputSerializer(serializers.ModelSerializer):
@@ -24,7 +24,7 @@ class AlertOutputSerializer(serializers.ModelSerializer):
 
 
 class AlertListQuerySerializer(serializers.Serializer):
-    severity = serializers.ChoiceField(choices=[severity.value for severity in Severity], required=False)
+    severity = serializers.ChoiceField(choices=SEVERITY_CHOICES, required=False)
     is_read = serializers.BooleanField(required=False, default=None, allow_null=True)
     is_resolved = serializers.BooleanField(required=False, default=None, allow_null=True)
 
@@ -64,7 +64,7 @@ class NotificationSettingsInputSerializer(serializers.Serializer):
     email_roles = serializers.ListField(
         child=serializers.ChoiceField(choices=Role.values), required=False, allow_empty=True, max_length=len(Role)
     )
-    min_severity = serializers.ChoiceField(choices=[severity.value for severity in Severity], required=False)
+    min_severity = serializers.ChoiceField(choices=SEVERITY_CHOICES, required=False)
     webhook_enabled = StrictBooleanField(required=False)
     webhook_url = StrictCharField(
         max_length=2000, required=False, allow_blank=True, write_only=True, help_text="Write-only; blank removes it."

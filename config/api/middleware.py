@@ -90,6 +90,34 @@ def _body_refusal(request: HttpRequest) -> JsonResponse | None:
     return _refusal(settings.API_MAX_BODY_BYTES)
 
 
+class ApiQueryMiddleware(HybridMiddleware):
+    """Refuse an API query string that repeats a parameter: no parameter of the API is a list, and a
+    view reading one of the values would act on a request whose other value it never checked."""
+
+    def __call__(self, request: HttpRequest) -> HttpResponse | Awaitable[HttpResponse]:
+        if self.async_mode:
+            return self._acall(request)
+        return _query_refusal(request) or self.get_response(request)
+
+    async def _acall(self, request: HttpRequest) -> HttpResponse:
+        return _query_refusal(request) or await self.get_response(request)
+
+
+def _query_refusal(request: HttpRequest) -> JsonResponse | None:
+    if not request.path.startswith(API_PATH_PREFIXES):
+        return None
+    repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+    if not repeated:
+        return None
+    body = error_body(
+        detail="The request has invalid fields.",
+        status_code=422,
+        error_code="VALIDATION_ERROR",
+        errors={name: ["Give this query parameter once."] for name in repeated},
+    )
+    return JsonResponse(body, status=422)
+
+
 def _refusal(limit: int) -> JsonResponse:
     error = PayloadTooLarge(f"The request body exceeds {limit} bytes.")
     body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)

@@ -6,7 +6,6 @@ from core.fields import StrictCharField, StrictEmailField
 from organizations.models import COUNTRY_RULE, SLUG_RULE, ApiKey, Invitation, Membership, Organization
 from organizations.roles import Role, Scope
 
-
 # `allow_blank` accepts "" before validators run and puts a blank branch in the schema's `oneOf`; a
 # pattern that also matched "" would make the two branches overlap, which `oneOf` forbids.
 _COUNTRY_CODE = RegexValidator(r"^[A-Z]{2}$", COUNTRY_RULE.message)

@@ -87,9 +87,8 @@ def scan_submit(*, actor: "Actor", project: Project, scan_type: str, source: Sca
     return scan, None
 
 
-def scan_queued_run(*, scan_id: str) -> None:
+def scan_queued_run(*, scan: Scan) -> None:
     """The worker's side: rebuild the input from the stored file or the project, run, then drop the input."""
-    scan = Scan.objects.select_related("project__organization").get(pk=scan_id)
     if scan.status in (Scan.Status.COMPLETED, Scan.Status.FAILED):
         scan_input_delete(scan_id=scan.pk)
         return

@@ -85,6 +85,16 @@ def test_an_oversized_body_is_413_and_nothing_is_created(client):
 
 
 @pytest.mark.django_db
+def test_a_query_parameter_given_twice_is_422_naming_it(auth_client):
+    # A list view reading one of the values would filter by a value its validation never saw.
+    response = auth_client.get("/api/v1/organizations?skip=oops&skip=0&limit=5")
+
+    _assert_shape(response, 422, "VALIDATION_ERROR")
+    assert response.json()["errors"] == {"skip": ["Give this query parameter once."]}
+    assert auth_client.get("/api/v1/organizations?skip=0&limit=5").status_code == 200
+
+
+@pytest.mark.django_db
 def test_validation_errors_list_reasons_per_field(client):
     response = client.post(REGISTER, data={"email": "nope"}, content_type="application/json")
 
