@@ -3,13 +3,19 @@ filters and triage, the SARIF download; viewers read but never write, outsiders 
 
 import json
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.demo import DEMO_EMAIL
+from accounts.models import User
 from organizations.roles import Role
+from projects.demo import DEMO_PROJECT_NAME
+from projects.models import Project
 from scans.models import Finding, Scan, Triage
 from tests.accounts.mfa import session_login
 from tests.conftest import client_for
@@ -226,3 +232,20 @@ def test_another_organizations_scan_is_a_404_on_every_page(member, project):
     assert theirs.scan.project.name not in member.get(LIST, {"project": scan.project_id}).content.decode()
     assert not Triage.objects.dangerously_unscoped().exists()
     assert Scan.objects.dangerously_unscoped().count() == 1
+
+
+def test_the_demo_leaves_completed_scans_with_findings_on_the_demo_projects_page(client):
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())  # run again by every `make run`: nothing twice
+    demo = User.objects.get(email=DEMO_EMAIL)
+    project = Project.objects.visible_to(demo).get(name=DEMO_PROJECT_NAME)
+
+    response = session_login(client, demo).get(LIST, {"project": project.pk})
+
+    scans = list(response.context["scans"])
+    assert sorted(scan.scan_type for scan in scans) == ["code", "pii", "prompt"]
+    assert all(scan.status == Scan.Status.COMPLETED for scan in scans)
+    code = next(scan for scan in scans if scan.scan_type == "code")
+    assert code.critical_count >= 1
+    assert len(response.context["trend"]["scores"]) == 3
+    assert "aws.secret-access-key" in session_login(client, demo).get(_detail(code)).content.decode()
