@@ -13,6 +13,10 @@ from scans.models import Scan
 
 
 class ScanForm(forms.Form):
+    """One tab of the new-scan page: what it is called, the scan type it starts, and the API's serializer."""
+
+    label: ClassVar[str]
+    submit: ClassVar[str]
     scan_type: ClassVar[str]
     input_serializer: ClassVar[type[serializers.Serializer]]
 
@@ -34,6 +38,8 @@ def _text_area(rows: int, **attrs: str) -> forms.Textarea:
 
 
 class CodeScanForm(ScanForm):
+    label = "Code"
+    submit = "Scan the code"
     scan_type = Scan.ScanType.CODE
     input_serializer = io.CodeScanInputSerializer
 
@@ -51,6 +57,8 @@ class CodeScanForm(ScanForm):
 
 
 class PromptScanForm(ScanForm):
+    label = "Prompt"
+    submit = "Score the prompt"
     scan_type = Scan.ScanType.PROMPT
     input_serializer = io.PromptScanInputSerializer
 
@@ -59,6 +67,8 @@ class PromptScanForm(ScanForm):
 
 
 class PiiScanForm(ScanForm):
+    label = "Personal data in a text"
+    submit = "Find personal data"
     scan_type = Scan.ScanType.PII
     input_serializer = io.PiiScanInputSerializer
 
@@ -67,4 +77,5 @@ class PiiScanForm(ScanForm):
     redact = forms.BooleanField(required=False, label="Also show the text with the personal data replaced")
 
 
-SCAN_FORMS: dict[str, type[ScanForm]] = {form.scan_type: form for form in (CodeScanForm, PromptScanForm, PiiScanForm)}
+# The new-scan page's tabs, by the name its URL and its form give them.
+SCAN_FORMS: dict[str, type[ScanForm]] = {"code": CodeScanForm, "prompt": PromptScanForm, "pii": PiiScanForm}

@@ -87,15 +87,15 @@ def scan_create_page(request: HttpRequest) -> HttpResponse:
         messages.info(request, f"Scans belong to a project. {organization.name} has none yet.")
         return redirect("project-list-page")
     given = request.POST if request.method == "POST" else request.GET
-    scan_type = given.get("scan_type") if given.get("scan_type") in SCAN_FORMS else Scan.ScanType.CODE
+    tab = given.get("tab") if given.get("tab") in SCAN_FORMS else next(iter(SCAN_FORMS))
     project = _chosen(projects, given.get("project"))
     if project is None and request.method == "POST":
         raise Http404("Project not found.")
-    form = SCAN_FORMS[scan_type](request.POST or None)
+    form = SCAN_FORMS[tab](request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and (source := form.scan_input(project_id=project.pk)):
         try:
             scan, outcome = services.scan_submit(
-                actor=request.user, project=project, scan_type=scan_type, source=source
+                actor=request.user, project=project, scan_type=form.scan_type, source=source
             )
         except BastionError as error:
             form_errors_add(form, error)
@@ -108,8 +108,8 @@ def scan_create_page(request: HttpRequest) -> HttpResponse:
         "organization": organization,
         "projects": projects,
         "project": project or projects[0],
-        "scan_type": scan_type,
-        "scan_types": Scan.ScanType.choices,
+        "tab": tab,
+        "tabs": [(name, form_class.label) for name, form_class in SCAN_FORMS.items()],
         "form": form,
     }
     return render(request, "scans/scan_form.html", context, status=400 if form.errors else 200)
