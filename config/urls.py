@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("organizations.api.urls")),
     path("", include("projects.api.urls")),
     path("", include("scans.api.urls")),
+    path("", include("alerts.api.urls")),
 ]
 
 # ReDoc renders with styled-components and a web worker; only its page gets those allowances.

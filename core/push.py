@@ -13,6 +13,11 @@ def user_group(user_id: object) -> str:
     return f"user-{user_id}"
 
 
+def organization_alerts_group(organization_id: object) -> str:
+    """The channel-layer group carrying one organization's alerts to its members' dashboards (`ws/alerts/`)."""
+    return f"organization-alerts-{organization_id}"
+
+
 def push_to_group(group: str, event: dict[str, Any]) -> None:
     """Send `event` to every socket in `group` once the current transaction commits (at once outside
     one); its `type` names the consumer's handler. Called from sync services, never from the loop."""

@@ -29,12 +29,18 @@ class Action(StrEnum):
     SCANS_CREATE = "scans.create"
     FINDINGS_TRIAGE = "findings.triage"
     CHAT_USE = "chat.use"
+    ALERTS_VIEW = "alerts.view"
+    ALERTS_MANAGE = "alerts.manage"
+    NOTIFICATIONS_MANAGE = "notifications.manage"
 
 
-_READ = frozenset({Action.ORGANIZATION_VIEW, Action.MEMBERS_VIEW, Action.PROJECTS_VIEW, Action.SCANS_VIEW})
+_READ = frozenset(
+    {Action.ORGANIZATION_VIEW, Action.MEMBERS_VIEW, Action.PROJECTS_VIEW, Action.SCANS_VIEW, Action.ALERTS_VIEW}
+)
 # What belonging brings: a key reads like a member but belongs to no one, so it has no membership to end.
 _BELONG = _READ | {Action.MEMBERSHIP_LEAVE}
-_WORK = _BELONG | {Action.SCANS_CREATE, Action.FINDINGS_TRIAGE, Action.CHAT_USE}
+# Marking an alert read or resolved is working on what scans found, as triage is.
+_WORK = _BELONG | {Action.SCANS_CREATE, Action.FINDINGS_TRIAGE, Action.CHAT_USE, Action.ALERTS_MANAGE}
 _ADMINISTER = _WORK | {
     Action.ORGANIZATION_UPDATE,
     Action.MEMBERS_MANAGE,
@@ -42,6 +48,7 @@ _ADMINISTER = _WORK | {
     Action.PROJECTS_MANAGE,
     Action.API_KEYS_MANAGE,
     Action.AUDIT_VIEW,
+    Action.NOTIFICATIONS_MANAGE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {

@@ -26,7 +26,9 @@ def repo_url_validate(url: str) -> None:
                 raise UnsafeURL("A repository path may not begin with '-'.")
             host_check(match["host"], allow_private=allow_private)
         else:
-            url_check(url, schemes=("https", "ssh"), allow_private=allow_private)
+            # Plain http only for an internal server an operator has allowed (scans clone over it too).
+            schemes = ("https", "ssh", "http") if allow_private else ("https", "ssh")
+            url_check(url, schemes=schemes, allow_private=allow_private)
             if urlsplit(url).password:
                 raise UnsafeURL("Put credentials in github_token, not in the URL.")
     except UnsafeURL as error:

@@ -19,12 +19,14 @@ from rest_framework.test import APIClient
 
 from accounts.models import TOTPDevice
 from accounts.services.tokens import token_pair_issue
+from alerts.models import NotificationSettings
 from config.compat.base import SeedAlias
 from organizations.api.base import TenantAPIView
 from organizations.models import Membership
 from organizations.roles import Role, Scope, role_allows, scopes_allow
 from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
+from tests.alerts.factories import AlertFactory
 from tests.organizations.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -36,7 +38,12 @@ from tests.scans.factories import FindingFactory
 
 METHODS = ["get", "put", "patch", "delete", "post"]
 # A body each write accepts, so an allowed role reaches the action rather than a validation error.
-BODIES = {"membership-detail": {"role": "viewer"}, "organization-detail": {"name": "Renamed"}}
+BODIES = {
+    "membership-detail": {"role": "viewer"},
+    "organization-detail": {"name": "Renamed"},
+    "alert-detail": {"is_read": True},
+    "notification-settings": {"email_enabled": False},
+}
 
 
 @dataclass
@@ -50,6 +57,7 @@ class World:
     api_key: object
     device: TOTPDevice
     finding: object
+    alert: object
 
     @property
     def scan(self) -> object:
@@ -71,6 +79,7 @@ def _world() -> World:
         api_key=api_key_with_secret(organization=organization)[0],
         device=enrolled.device,
         finding=FindingFactory(scan__project=project),
+        alert=AlertFactory(scan__project=project),
     )
 
 
@@ -83,6 +92,7 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "api_key_id": lambda world: world.api_key.pk,
     "device_id": lambda world: world.device.pk,
     "scan_id": lambda world: world.scan.pk,
+    "alert_id": lambda world: world.alert.pk,
 }
 # Other path values, which name no object on their own (the organization comes from the body).
 PATH_VALUES: dict[str, Callable[[World], object]] = {
@@ -144,6 +154,7 @@ LISTED: dict[str, Callable[[World], object]] = {
     "project-list": lambda world: world.project.pk,
     "api-key-list": lambda world: world.api_key.pk,
     "scan-list": lambda world: world.scan.pk,
+    "alert-list": lambda world: world.alert.pk,
 }
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
@@ -195,6 +206,9 @@ def test_an_outsider_gets_404_and_changes_nothing(route, method):
     assert Membership.objects.filter(pk=world.bystander.pk, role=Role.MEMBER).exists()
     world.organization.refresh_from_db()
     assert world.organization.name != "Renamed"
+    world.alert.refresh_from_db()
+    assert not world.alert.is_read
+    assert not NotificationSettings.objects.filter(organization=world.organization).exists()
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from config.api.exceptions import error_body
-from config.api.paths import API_PATH_PREFIXES
+from config.api.paths import API_PATH_PREFIXES, API_UPLOAD_PATHS
 from core.context import Client, client_as, client_from_request, current_client
 from core.exceptions import PayloadTooLarge
 from core.middleware import HybridMiddleware
@@ -74,6 +74,12 @@ def _body_refusal(request: HttpRequest) -> JsonResponse | None:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         declared = 0
+    if request.path in API_UPLOAD_PATHS and request.content_type == "multipart/form-data":
+        # Django's multipart parser streams files to disk; only the declared length is checked here,
+        # and the view checks the file itself.
+        if declared <= settings.API_UPLOAD_MAX_BYTES:
+            return None
+        return _refusal(settings.API_UPLOAD_MAX_BYTES)
     try:
         # Reading the body enforces the limit for bodies sent without a length as well.
         too_big = declared > settings.API_MAX_BODY_BYTES or len(request.body) > settings.API_MAX_BODY_BYTES
@@ -81,6 +87,10 @@ def _body_refusal(request: HttpRequest) -> JsonResponse | None:
         too_big = True
     if not too_big:
         return None
-    error = PayloadTooLarge(f"The request body exceeds {settings.API_MAX_BODY_BYTES} bytes.")
+    return _refusal(settings.API_MAX_BODY_BYTES)
+
+
+def _refusal(limit: int) -> JsonResponse:
+    error = PayloadTooLarge(f"The request body exceeds {limit} bytes.")
     body = error_body(detail=str(error.detail), status_code=413, error_code=error.error_code)
     return JsonResponse(body, status=413)

@@ -42,5 +42,6 @@ SPECTACULAR_SETTINGS = {
         "OrganizationRoleEnum": "organizations.roles.Role",
         "ScanStatusEnum": "scans.models.Scan.Status",
         "TriageStatusEnum": "scans.models.Triage.Status",
+        "SeverityEnum": "scans.engine.findings.Severity",
     },
 }

@@ -8,6 +8,7 @@ from .accounts import JWT_SECRET_KEY  # noqa: F401 (prod.py checks it)
 from .api import *  # noqa: F403
 from .apps import *  # noqa: F403
 from .env import BASE_DIR, DEV_SECRET_KEY, env_bool, env_list  # noqa: F401 (the environments import them from here)
+from .scans import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SECRET_KEY  # noqa: F401 (prod.py checks it)
 from .sso import *  # noqa: F403
@@ -19,6 +20,13 @@ DEBUG = env_bool("DEBUG", False)
 
 # Projects: repository URLs on private or loopback addresses only when an operator allows them.
 ALLOW_PRIVATE_REPO_URLS = env_bool("ALLOW_PRIVATE_REPO_URLS", False)
+
+# Alerts: webhook URLs on private or loopback addresses (and plain http) only when an operator allows
+# them; links in notifications point at PUBLIC_BASE_URL; failed deliveries retry after 30 s, 60 s, ...
+ALLOW_PRIVATE_WEBHOOK_URLS = env_bool("ALLOW_PRIVATE_WEBHOOK_URLS", False)
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+ALERT_DELIVERY_BACKOFF_SECONDS = int(os.environ.get("ALERT_DELIVERY_BACKOFF_SECONDS", "30"))
+ALERT_DELIVERY_MAX_RETRIES = int(os.environ.get("ALERT_DELIVERY_MAX_RETRIES", "5"))
 
 # `manage.py demo` (an account with a published password) is refused unless a settings module allows it.
 DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", False)

@@ -8,6 +8,7 @@ from core.fields import StrictCharField
 from scans.engine.findings import Severity
 from scans.inputs import ScanInput
 from scans.models import Finding, Scan, Triage
+from scans.repositories import REF
 
 # Bounded so that any schema-valid body stays under the API's 1 MiB body limit, escaped characters
 # and all; larger inputs will come as archives to a worker.
@@ -23,8 +24,21 @@ RELATIVE_PATH = RegexValidator(
 
 
 class CodeScanInputSerializer(serializers.Serializer):
+    """A snippet in JSON; or, as multipart, an archive; or, for a project with a repository, a ref."""
+
+    required_one_of = ("code", "archive", "ref")
+
     project_id = serializers.UUIDField()
-    code = StrictCharField(max_length=CODE_MAX_CHARS, trim_whitespace=False)
+    code = StrictCharField(max_length=CODE_MAX_CHARS, trim_whitespace=False, required=False)
+    archive = serializers.FileField(
+        required=False, allow_empty_file=False, help_text="A zip, tar or tar.gz file (multipart/form-data)."
+    )
+    ref = StrictCharField(
+        max_length=200,
+        required=False,
+        validators=[RegexValidator(REF, "Give a branch or tag name.")],
+        help_text="A branch or tag of the project's repository, cloned at depth 1.",
+    )
     filename = StrictCharField(
         max_length=255,
         required=False,
@@ -34,9 +48,20 @@ class CodeScanInputSerializer(serializers.Serializer):
     )
     language = serializers.ChoiceField(choices=sorted(LANGUAGE_SUFFIXES), required=False)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in self.required_one_of if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError({"code": ["Give exactly one of code, archive or ref."]})
+        return attrs
+
     def scan_input(self) -> ScanInput:
         data = self.validated_data
         language = data.get("language", "")
+        if "archive" in data:
+            path = data.get("filename", "archive")
+            return ScanInput(kind=Scan.InputKind.ARCHIVE, archive=data["archive"], path=path, language=language)
+        if "ref" in data:
+            return ScanInput(kind=Scan.InputKind.REPOSITORY, ref=data["ref"], path="", language=language)
         path = data.get("filename") or f"snippet{LANGUAGE_SUFFIXES.get(language, '.txt')}"
         return ScanInput(kind=Scan.InputKind.SNIPPET, text=data["code"], path=path, language=language)
 

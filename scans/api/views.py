@@ -4,12 +4,15 @@ from uuid import UUID
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.parsers import JSONBodyParser
 from organizations.api.base import TenantAPIView, in_body, in_query, in_url
 from organizations.roles import Action
 from projects.selectors import project_get
+from scans import exceptions as errors
 from scans import selectors, services
 from scans.api import serializers as io
 from scans.exceptions import ScanLimitExceeded
@@ -59,10 +62,25 @@ def _submit_schema(summary: str, serializer: type[serializers.Serializer]) -> An
     )
 
 
-@_submit_schema("Scan a code snippet for secrets and dangerous calls", io.CodeScanInputSerializer)
+ARCHIVE_ERRORS = (
+    errors.ArchiveRefused,
+    errors.ArchiveTooLarge,
+    errors.ArchiveBomb,
+    errors.ArchiveTooManyFiles,
+    errors.ArchiveTooDeep,
+    errors.ArchiveUnsafePath,
+    errors.ArchiveUnsafeMember,
+)
+
+
+@_submit_schema("Scan a snippet, an archive or a repository ref for secrets", io.CodeScanInputSerializer)
 class CodeScanView(ScanSubmitView):
+    """Small snippets complete in the request; archives, repositories and large snippets are queued."""
+
     scan_type = Scan.ScanType.CODE
     input_serializer = io.CodeScanInputSerializer
+    parser_classes = [JSONBodyParser, MultiPartParser]
+    domain_errors = {"POST": (ScanLimitExceeded, *ARCHIVE_ERRORS, errors.RepositoryRefused, errors.RepositoryUnsafe)}
 
 
 @_submit_schema("Score a prompt for jailbreaks, injection, exfiltration and prompt leaks", io.PromptScanInputSerializer)

@@ -4,20 +4,27 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.services import alerts_raise_for_scan
 from billing import quotas
+from core.exceptions import BastionError
 from organizations.access import organization_action_require
 from organizations.roles import Action
 from projects.models import Project
 from projects.services import project_scan_record
+from scans import tasks
+from scans.archives import archive_members
 from scans.engine.findings import Finding as EngineFinding
 from scans.engine.findings import Severity
 from scans.exceptions import ScanLimitExceeded
 from scans.inputs import ScanInput
 from scans.models import Finding, Scan, Triage
-from scans.runners import Outcome, scan_engine_run
+from scans.repositories import repository_url_check
+from scans.runners import Outcome, archive_limits, scan_engine_run
+from scans.storage import scan_input_delete, scan_input_open, scan_input_save
 
 if TYPE_CHECKING:
     from organizations.models import Actor
@@ -45,11 +52,69 @@ def scan_start(*, actor: "Actor", project: Project, scan_type: str, source: Scan
     )
 
 
+def _queued(source: ScanInput) -> bool:
+    return source.kind in (Scan.InputKind.ARCHIVE, Scan.InputKind.REPOSITORY) or (
+        source.kind == Scan.InputKind.SNIPPET and source.size > settings.SCAN_INLINE_MAX_BYTES
+    )
+
+
+def _source_check(project: Project, source: ScanInput) -> None:
+    """Refuse, before a scan is counted, what the worker would refuse: a hostile archive, a project
+    without a repository it can clone, or one on a private host. The archive is read through once
+    here, its contents counted and dropped."""
+    if source.kind == Scan.InputKind.ARCHIVE:
+        for _member in archive_members(source.archive, archive_limits(), keep=False):
+            pass
+    elif source.kind == Scan.InputKind.REPOSITORY:
+        repository_url_check(project.repo_url, allow_private=settings.ALLOW_PRIVATE_REPO_URLS)
+
+
 def scan_submit(*, actor: "Actor", project: Project, scan_type: str, source: ScanInput) -> tuple[Scan, Outcome | None]:
-    """Start a scan and run it within the request. Every input the API takes today is bounded by the
-    body limit, so it runs inline; archives and repositories will be queued to a worker instead."""
-    scan = scan_start(actor=actor, project=project, scan_type=scan_type, source=source)
-    return scan, scan_run(scan=scan, source=source)
+    """Start a scan and run it within the request when its input is small; otherwise keep the input
+    for a worker and queue the scan once its row is committed (the Outcome is then None)."""
+    _source_check(project, source)
+    if not _queued(source):
+        scan = scan_start(actor=actor, project=project, scan_type=scan_type, source=source)
+        return scan, scan_run(scan=scan, source=source)
+    with transaction.atomic():
+        scan = scan_start(actor=actor, project=project, scan_type=scan_type, source=source)
+        if source.kind != Scan.InputKind.REPOSITORY:
+            content = source.archive if source.archive is not None else source.text.encode("utf-8", "surrogatepass")
+            scan_input_save(scan_id=scan.pk, content=content)
+        transaction.on_commit(lambda: tasks.scan_run_task.delay(str(scan.pk)))
+    # Without a broker the task has run at commit: the answer shows the finished scan.
+    scan.refresh_from_db()
+    return scan, None
+
+
+def scan_queued_run(*, scan_id: str) -> None:
+    """The worker's side: rebuild the input from the stored file or the project, run, then drop the input."""
+    scan = Scan.objects.select_related("project__organization").get(pk=scan_id)
+    if scan.status in (Scan.Status.COMPLETED, Scan.Status.FAILED):
+        scan_input_delete(scan_id=scan.pk)
+        return
+    summary = scan.input_summary
+    base = {"kind": scan.input_kind, "path": summary.get("path", ""), "language": summary.get("language", "")}
+    if scan.input_kind == Scan.InputKind.REPOSITORY:
+        project = scan.project
+        source = ScanInput(**base, ref=summary["ref"], repo_url=project.repo_url, token=project.github_token)
+        scan_run(scan=scan, source=source)
+        return
+    try:
+        stored = scan_input_open(scan_id=scan.pk)
+    except FileNotFoundError:
+        # A worker without the web processes' SCAN_INPUT_DIR: retrying would not bring the file back.
+        logger.error("Scan %s has no stored input in SCAN_INPUT_DIR", scan.pk)
+        if _claimed(scan):
+            _finish(scan, status=Scan.Status.FAILED, started=time.perf_counter(), error_message=FAILED_MESSAGE)
+        return
+    with stored:
+        if scan.input_kind == Scan.InputKind.ARCHIVE:
+            source = ScanInput(**base, archive=stored)
+        else:
+            source = ScanInput(**base, text=stored.read().decode("utf-8", "surrogatepass"))
+        scan_run(scan=scan, source=source)
+    scan_input_delete(scan_id=scan.pk)
 
 
 def _claimed(scan: Scan) -> bool:
@@ -93,6 +158,11 @@ def scan_run(*, scan: Scan, source: ScanInput) -> Outcome | None:
     started = time.perf_counter()
     try:
         outcome = scan_engine_run(scan_type=scan.scan_type, source=source)
+    except BastionError as error:
+        # Our own refusals (a clone over its size, a ref that does not exist) name no input.
+        logger.info("Scan %s refused by %s", scan.pk, error.error_code)
+        _finish(scan, status=Scan.Status.FAILED, started=started, error_message=str(error.detail)[:500])
+        return None
     except Exception:  # noqa: BLE001 -- any engine failure fails this scan, not the request or the worker
         logger.exception("Scan %s failed in the engine", scan.pk)
         _finish(scan, status=Scan.Status.FAILED, started=started, error_message=FAILED_MESSAGE)
@@ -123,6 +193,7 @@ def _store(scan: Scan, outcome: Outcome, *, started: float) -> None:
     )
     if finished:
         project_scan_record(project=scan.project, scanned_at=scan.completed_at, risk_score=score)
+        alerts_raise_for_scan(scan=scan)
 
 
 def _finish(scan: Scan, *, status: str, started: float, **fields: object) -> bool:

@@ -6,8 +6,10 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.error import URLError
@@ -47,8 +49,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def process_running(command: list[str], *, env: dict[str, str], ready: Callable[[], bool]) -> Iterator[None]:
-    """Run `command` until the block ends; fail with its output if it exits or is not `ready()` in time."""
+def process_running(
+    command: list[str], *, env: dict[str, str], ready: Callable[[], bool]
+) -> Iterator[subprocess.Popen]:
+    """Run `command` until the block ends; fail with its output if it exits or is not `ready()` in time.
+    Yields the process, for a test that kills it."""
     with tempfile.TemporaryFile(mode="w+") as log:
         process = subprocess.Popen(
             command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
@@ -60,7 +65,7 @@ def process_running(command: list[str], *, env: dict[str, str], ready: Callable[
                     log.seek(0)
                     pytest.fail(f"{' '.join(command)} did not start (exit code {process.poll()}):\n{log.read()}")
                 time.sleep(0.2)
-            yield
+            yield process
         finally:
             process.terminate()
             try:
@@ -87,3 +92,53 @@ def uvicorn_running(env: dict[str, str]) -> Iterator[str]:
     base_url = f"http://127.0.0.1:{port}"
     with process_running(command, env=env, ready=lambda: _healthy(base_url)):
         yield base_url
+
+
+def _answers_ping(hostname: str) -> bool:
+    from config.celery import app as celery_app
+
+    return bool(celery_app.control.ping(destination=[hostname], timeout=0.5))
+
+
+@pytest.fixture
+def celery_queue() -> Iterator[str]:
+    """A queue of this test's own, which tasks sent from the test go to: messages another run left in
+    the shared default queue, or another worker on the same Redis, must not take part in the test."""
+    from config.celery import app as celery_app
+
+    if not settings.REDIS_URL:
+        pytest.fail(
+            "The Celery worker tests need Redis as broker and result backend: set "
+            "REDIS_URL=redis://127.0.0.1:6379/0 (`make test` in CI does). Without it tasks only run in-process."
+        )
+    name = f"bastion-test-{uuid.uuid4().hex[:12]}"
+    default_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = name
+    celery_app.conf.task_always_eager = False
+    try:
+        yield name
+    finally:
+        celery_app.conf.task_default_queue = default_queue
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+        with celery_app.connection_for_write() as connection:
+            queue = celery_app.amqp.queues[name](connection.default_channel)
+            queue.declare()  # makes the binding known to this channel, so deleting removes it from Redis
+            queue.delete()
+
+
+@dataclass(frozen=True)
+class Worker:
+    process: subprocess.Popen
+    hostname: str
+
+
+@contextmanager
+def celery_worker_running(
+    env: dict[str, str], *, queue: str, app: str = "config", pool: str = "solo"
+) -> Iterator[Worker]:
+    """A real `celery worker` process (one task at a time) consuming `queue` until the block ends."""
+    hostname = f"{queue}-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+    command = [str(BIN / "celery"), "-A", app, "worker", f"--pool={pool}", "--concurrency=1", "-l", "warning"]
+    command += ["-n", hostname, "-Q", queue, "--without-gossip", "--without-mingle"]
+    with process_running(command, env=env, ready=lambda: _answers_ping(hostname)) as process:
+        yield Worker(process, hostname)

@@ -1,0 +1,113 @@
+"""Raising alerts from a completed scan, and changing them: every write to an alert goes through here."""
+
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from alerts import rules, tasks
+from alerts.exceptions import AlertAlreadyOpen
+from alerts.models import Alert, NotificationSettings
+from alerts.notifications import webhook_url_check
+from alerts.push import alerts_push
+from alerts.selectors import notification_settings_get
+from core.exceptions import ValidationFailed
+from organizations.access import organization_action_require
+from organizations.roles import Action
+from scans.models import Finding, Scan, Triage
+
+if TYPE_CHECKING:
+    from organizations.models import Actor, Organization
+
+
+def _notify(organization: "Organization", alerts: list[Alert]) -> None:
+    organization_id, ids = str(organization.pk), [str(alert.pk) for alert in alerts]
+    # After the commit, so the worker finds the rows; email and webhook retry independently. Robust:
+    # the scan stands, and a broker that is down must not fail the request that completed it.
+    transaction.on_commit(lambda: tasks.alerts_email_send_task.delay(organization_id, ids), robust=True)
+    transaction.on_commit(lambda: tasks.alerts_webhook_send_task.delay(organization_id, ids), robust=True)
+
+
+@transaction.atomic
+def alerts_raise_for_scan(*, scan: Scan) -> list[Alert]:
+    """Raise the alerts a completed scan calls for and announce the new ones. Safe to call twice and
+    from racing workers: an open alert per (organization, fingerprint) is unique in the database."""
+    organization = scan.project.organization
+    findings = Finding.objects.in_organization(organization).filter(scan=scan).order_by("file_path", "line", "pk")
+    triaged = set(
+        Triage.objects.in_organization(organization)
+        .filter(fingerprint__in=findings.values("fingerprint"))
+        .values_list("fingerprint", flat=True)
+    )
+    candidates = [
+        found for found in rules.alert_candidates(scan=scan, findings=findings) if found.fingerprint not in triaged
+    ]
+    if not candidates:
+        return []
+    rows = [
+        Alert(
+            organization=organization,
+            project=scan.project,
+            scan=scan,
+            fingerprint=found.fingerprint,
+            kind=found.kind,
+            severity=found.severity,
+            title=found.title,
+            message=found.message,
+        )
+        for found in candidates
+    ]
+    # A fingerprint with an open alert conflicts and is skipped; the rows that exist afterwards are new.
+    Alert.objects.bulk_create(rows, ignore_conflicts=True)
+    raised = list(
+        Alert.objects.in_organization(organization)
+        .filter(pk__in=[row.pk for row in rows])
+        .select_related("project")
+        .order_by("created_at", "pk")
+    )
+    if raised:
+        alerts_push(organization=organization, event="alert.created", alerts=raised)
+        _notify(organization, raised)
+    return raised
+
+
+@transaction.atomic
+def alert_update(
+    *, actor: "Actor", alert: Alert, is_read: bool | None = None, is_resolved: bool | None = None
+) -> Alert:
+    """Mark an alert read or unread, resolved or open again."""
+    organization_action_require(actor=actor, organization=alert.organization, action=Action.ALERTS_MANAGE)
+    if is_read is not None:
+        alert.is_read = is_read
+    if is_resolved is not None and is_resolved != alert.is_resolved:
+        by_key = getattr(actor, "is_api_key", False)
+        alert.is_resolved = is_resolved
+        alert.resolved_by = actor if is_resolved and not by_key else None
+        alert.resolved_at = timezone.now() if is_resolved else None
+    try:
+        with transaction.atomic():
+            alert.save(update_fields=["is_read", "is_resolved", "resolved_by", "resolved_at"])
+    except IntegrityError:
+        raise AlertAlreadyOpen() from None
+    alerts_push(organization=alert.organization, event="alert.updated", alerts=[alert])
+    return alert
+
+
+@transaction.atomic
+def notification_settings_update(
+    *, actor: "Actor", organization: "Organization", **changes: object
+) -> NotificationSettings:
+    """Change how the organization hears of alerts; a webhook URL is checked before it is stored."""
+    organization_action_require(actor=actor, organization=organization, action=Action.NOTIFICATIONS_MANAGE)
+    current = notification_settings_get(organization=organization)
+    url = changes.get("webhook_url")
+    if url:
+        webhook_url_check(str(url))
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if current.webhook_enabled and not current.webhook_url:
+        raise ValidationFailed(errors={"webhook_url": ["Set a webhook URL before turning the webhook on."]})
+    current.updated_by = None if getattr(actor, "is_api_key", False) else actor
+    current.full_clean()
+    current.save()
+    return current
