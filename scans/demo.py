@@ -1,4 +1,4 @@
-"""Completed scans of the demo project, so that a first sign-in finds findings, scores and a risk trend."""
+"""Completed scans of the demo project, so that a first sign-in finds findings, alerts, scores and a risk trend."""
 
 from typing import Any
 

@@ -77,5 +77,29 @@ class PiiScanForm(ScanForm):
     redact = forms.BooleanField(required=False, label="Also show the text with the personal data replaced")
 
 
+class ArchiveScanForm(ScanForm):
+    label = "Archive"
+    submit = "Scan the archive"
+    scan_type = Scan.ScanType.CODE
+    input_serializer = io.CodeScanInputSerializer
+
+    archive = forms.FileField(help_text="A zip, tar or tar.gz file; it is scanned by a worker.")
+
+
+class RepositoryScanForm(ScanForm):
+    label = "Repository"
+    submit = "Scan the repository"
+    scan_type = Scan.ScanType.CODE
+    input_serializer = io.CodeScanInputSerializer
+
+    ref = forms.CharField(max_length=200, help_text="A branch or tag of the project's repository, cloned by a worker.")
+
+
 # The new-scan page's tabs, by the name its URL and its form give them.
-SCAN_FORMS: dict[str, type[ScanForm]] = {"code": CodeScanForm, "prompt": PromptScanForm, "pii": PiiScanForm}
+SCAN_FORMS: dict[str, type[ScanForm]] = {
+    "code": CodeScanForm,
+    "archive": ArchiveScanForm,
+    "repository": RepositoryScanForm,
+    "prompt": PromptScanForm,
+    "pii": PiiScanForm,
+}

@@ -1,6 +1,6 @@
 """Scans in real Chromium: submit a snippet with a planted AWS key pair, read its masked findings, triage
 one, download its SARIF, and see the project's risk trend drawn by the vendored chart library; a prompt's
-scores; a running scan's progress until its findings appear."""
+scores; a running scan's progress until its findings appear; an uploaded archive."""
 
 import json
 from datetime import timedelta
@@ -15,6 +15,7 @@ from tests.accounts.mfa import enrolled_user, totp_code
 from tests.e2e.conftest import screenshot, sign_in
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
+from tests.scans.archives import zip_bytes
 from tests.scans.factories import FindingFactory, ScanFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -116,3 +117,16 @@ def test_a_running_scan_shows_its_progress_and_its_findings_once_it_completes(pa
     # No reload from the test: the page's own polling notices the end and shows the result.
     expect(page.get_by_text("GitHub personal access token")).to_be_visible(timeout=10_000)
     expect(page.locator(".scan-status")).to_contain_text("Completed")
+
+
+def test_an_uploaded_archive_is_scanned_and_its_findings_shown(page: Page, signed_in_project):
+    page.goto("/scans/new/")
+    page.get_by_role("link", name="Archive", exact=True).click()
+    page.get_by_label("Archive", exact=True).set_input_files(
+        {"name": "src.zip", "mimeType": "application/zip", "buffer": zip_bytes({"deploy/aws.py": LEAKY.encode()})}
+    )
+    screenshot(page, "scans-new-archive")
+    page.get_by_role("button", name="Scan the archive").click()
+
+    expect(page.locator(".scan-status")).to_contain_text("Completed", timeout=10_000)
+    expect(page.locator(".finding", has_text="aws.secret-access-key")).to_contain_text("deploy/aws.py:4")

@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_EMAIL
 from accounts.models import User
+from alerts.selectors import alert_list
 from organizations.roles import Role
 from projects.demo import DEMO_PROJECT_NAME
 from projects.models import Project
@@ -20,6 +22,7 @@ from scans.models import Finding, Scan, Triage
 from tests.accounts.mfa import session_login
 from tests.conftest import client_for
 from tests.projects.factories import ProjectFactory
+from tests.scans.archives import zip_bytes
 from tests.scans.conftest import LEAKY_CODE, PLANTED
 from tests.scans.factories import FindingFactory, ScanFactory
 
@@ -234,7 +237,7 @@ def test_another_organizations_scan_is_a_404_on_every_page(member, project):
     assert Scan.objects.dangerously_unscoped().count() == 1
 
 
-def test_the_demo_leaves_completed_scans_with_findings_on_the_demo_projects_page(client):
+def test_the_demo_leaves_completed_scans_with_findings_and_alerts_on_the_demo_projects_page(client):
     call_command("demo", stdout=StringIO())
     call_command("demo", stdout=StringIO())  # run again by every `make run`: nothing twice
     demo = User.objects.get(email=DEMO_EMAIL)
@@ -249,3 +252,24 @@ def test_the_demo_leaves_completed_scans_with_findings_on_the_demo_projects_page
     assert code.critical_count >= 1
     assert len(response.context["trend"]["scores"]) == 3
     assert "aws.secret-access-key" in session_login(client, demo).get(_detail(code)).content.decode()
+    assert alert_list(actor=demo).filter(project=project).exists()
+
+
+def test_an_uploaded_archive_is_scanned_through_the_same_service(member, project):
+    upload = SimpleUploadedFile("src.zip", zip_bytes({"app/main.py": LEAKY_CODE.encode()}), "application/zip")
+
+    response = member.post(NEW, {"tab": "archive", "project": project.pk, "archive": upload}, follow=True)
+
+    scan = Scan.objects.dangerously_unscoped().get()
+    assert response.redirect_chain == [(_detail(scan), 302)]
+    assert (scan.input_kind, scan.status) == (Scan.InputKind.ARCHIVE, Scan.Status.QUEUED)
+    assert 'hx-trigger="every 2s"' in response.content.decode()
+
+
+def test_a_ref_without_a_repository_is_refused_on_the_form(member, organization):
+    project = ProjectFactory(organization=organization, repo_type=Project.RepoType.NONE, repo_url="")
+
+    response = member.post(NEW, {"tab": "repository", "project": project.pk, "ref": "main"})
+
+    assert response.status_code == 400
+    assert not Scan.objects.dangerously_unscoped().exists()
