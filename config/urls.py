@@ -46,6 +46,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("organizations.urls")),
     path("", include("projects.urls")),
+    path("", include("scans.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -36,3 +36,11 @@ def finding_list(*, actor: "Actor", scan: Scan, severity: str | None = None) -> 
         .order_by("severity_rank", "file_path", "line", "column", "pk")
     )
     return findings.filter(severity=severity) if severity else findings
+
+
+def scan_risk_trend(*, actor: "Actor", project_id: UUID, limit: int = 30) -> list[Scan]:
+    """A project's last completed scans with a score, oldest first, as a trend chart draws them."""
+    recent = scan_list(actor=actor).filter(
+        project_id=project_id, status=Scan.Status.COMPLETED, ai_risk_score__isnull=False
+    )[:limit]
+    return list(reversed(recent))
