@@ -35,6 +35,12 @@ def browser() -> Iterator[Browser]:
             browser.close()
 
 
+def alerts_socket_refused(text: str) -> bool:
+    """Chromium's error for ws/alerts/, which every signed-in page opens and only the ASGI application
+    serves: expected from Django's live server, which speaks no WebSocket."""
+    return text.startswith("WebSocket connection to") and "/ws/alerts/" in text
+
+
 @pytest.fixture
 def site_url(live_server) -> str:
     """Where the browser goes: Django's live server, which answers HTTP but no WebSocket. A test of a
@@ -65,8 +71,7 @@ def page(browser, live_server, site_url) -> Iterator[Page]:
         # load; the tests assert those statuses. A failing script, style or image still counts.
         if message.text.startswith("Failed to load resource") and message.location.get("url") in documents:
             return
-        # Every signed-in page opens ws/alerts/, which only the ASGI application serves.
-        if sockets_refused and message.text.startswith("WebSocket connection to") and "/ws/alerts/" in message.text:
+        if sockets_refused and alerts_socket_refused(message.text):
             return
         problems.append(f"console: {message.text} ({message.location.get('url')})")
 
