@@ -96,7 +96,8 @@ def alert_update(
 @transaction.atomic
 def alerts_resolve_for_fingerprint(*, actor: "Actor", organization: "Organization", fingerprint: str) -> list[Alert]:
     """Resolve the organization's open alert on a fingerprint it has just triaged: the decision answers it."""
-    # The caller (triage) checked its own action; triaging is enough to close what the triage decided.
+    # Triaging is what allows it: whoever may decide on a finding may close the alert it raised.
+    organization_action_require(actor=actor, organization=organization, action=Action.FINDINGS_TRIAGE)
     open_alerts = list(
         Alert.objects.in_organization(organization)
         .filter(fingerprint=fingerprint, is_resolved=False)
