@@ -94,6 +94,27 @@ def alert_update(
 
 
 @transaction.atomic
+def alerts_resolve_for_fingerprint(*, actor: "Actor", organization: "Organization", fingerprint: str) -> list[Alert]:
+    """Resolve the organization's open alert on a fingerprint it has just triaged: the decision answers it."""
+    # Triaging is what allows it: whoever may decide on a finding may close the alert it raised.
+    organization_action_require(actor=actor, organization=organization, action=Action.FINDINGS_TRIAGE)
+    open_alerts = list(
+        Alert.objects.in_organization(organization)
+        .filter(fingerprint=fingerprint, is_resolved=False)
+        .select_related("project")
+    )
+    if not open_alerts:
+        return []
+    by_key = getattr(actor, "is_api_key", False)
+    now = timezone.now()
+    for alert in open_alerts:
+        alert.is_resolved, alert.resolved_at, alert.resolved_by = True, now, None if by_key else actor
+    Alert.objects.bulk_update(open_alerts, ["is_resolved", "resolved_at", "resolved_by"])
+    alerts_push(organization=organization, event="alert.updated", alerts=open_alerts)
+    return open_alerts
+
+
+@transaction.atomic
 def notification_settings_update(
     *, actor: "Actor", organization: "Organization", **changes: object
 ) -> NotificationSettings:

@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("organizations.urls")),
     path("", include("projects.urls")),
     path("", include("scans.urls")),
+    path("", include("alerts.urls")),
     path("", include("accounts.urls")),
 ]
 

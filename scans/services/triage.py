@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.services import alerts_resolve_for_fingerprint
 from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.exceptions import ResourceNotFound
@@ -43,4 +44,5 @@ def finding_triage(
         organization=organization,
         data={"fingerprint": fingerprint, "status": status},
     )
+    alerts_resolve_for_fingerprint(actor=actor, organization=organization, fingerprint=fingerprint)
     return triage

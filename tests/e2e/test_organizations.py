@@ -16,7 +16,7 @@ from organizations.roles import Role
 from projects.models import Project
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.accounts.mfa import Enrolled, enrolled_user, totp_code
-from tests.e2e.conftest import screenshot, sign_in
+from tests.e2e.conftest import alerts_socket_refused, screenshot, sign_in
 from tests.organizations.factories import MembershipFactory, OrganizationFactory
 from tests.projects.factories import ProjectFactory
 
@@ -36,7 +36,12 @@ def second_page(browser: Browser, live_server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 860})
     page = context.new_page()
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error" and not alerts_socket_refused(message.text) and problems.append(message.text)
+        ),
+    )
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
