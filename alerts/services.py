@@ -105,11 +105,13 @@ def alerts_resolve_for_fingerprint(*, actor: "Actor", organization: "Organizatio
     )
     if not open_alerts:
         return []
-    by_key = getattr(actor, "is_api_key", False)
+    resolved_by = None if getattr(actor, "is_api_key", False) else actor
     now = timezone.now()
+    Alert.objects.in_organization(organization).filter(pk__in=[alert.pk for alert in open_alerts]).update(
+        is_resolved=True, resolved_at=now, resolved_by=resolved_by
+    )
     for alert in open_alerts:
-        alert.is_resolved, alert.resolved_at, alert.resolved_by = True, now, None if by_key else actor
-    Alert.objects.bulk_update(open_alerts, ["is_resolved", "resolved_at", "resolved_by"])
+        alert.is_resolved, alert.resolved_at, alert.resolved_by = True, now, resolved_by
     alerts_push(organization=organization, event="alert.updated", alerts=open_alerts)
     return open_alerts
 

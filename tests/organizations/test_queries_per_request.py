@@ -49,8 +49,9 @@ def test_a_refused_page_edit_renders_the_form_again_reading_the_memberships_once
     url = reverse("organization-settings-page", args=[owner.organization_id])
 
     # Session, user, organization (with the switcher's list), memberships, the refused update (a
-    # savepoint rolled back), and the re-read that undoes the refused values on the page and switcher.
-    with django_assert_num_queries(8) as captured:
+    # savepoint rolled back), the re-read that undoes the refused values on the page and switcher, and
+    # the open unread alerts counted for the nav's badge.
+    with django_assert_num_queries(9) as captured:
         response = client.post(url, SETTINGS_FORM | {"slug": "Not A Slug"})
 
     assert response.status_code == 400
