@@ -10,6 +10,7 @@ because it skips the rules whose keyword appears without anything shaped like th
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +43,15 @@ class KeywordPrefilter:
         return {index for index, keywords in self._keywords if any(k in lowered for k in keywords)}
 
 
+class ThreadScratch(threading.local):
+    """Scratch space for one database, one per thread. Scratch is a scan's working memory: a second
+    thread scanning with the same one at once fails with ScratchInUseError, and web servers and
+    tests do scan from several threads."""
+
+    def __init__(self, database: "hyperscan.Database") -> None:
+        self.scratch = hyperscan.Scratch(database)
+
+
 class HyperscanPrefilter:
     """Every rule's regex in one Hyperscan database, in prefilter mode (a superset of its matches)."""
 
@@ -49,7 +59,7 @@ class HyperscanPrefilter:
 
     def __init__(self, rules: Sequence[Rule]) -> None:
         self._database = _database(rules) if rules else None
-        self._scratch = hyperscan.Scratch(self._database) if self._database else None
+        self._scratch = ThreadScratch(self._database) if self._database else None
 
     def candidates(self, data: bytes) -> set[int]:
         hits: set[int] = set()
@@ -59,7 +69,7 @@ class HyperscanPrefilter:
         def on_match(rule_index: int, start: int, end: int, flags: int, context: object) -> None:
             hits.add(rule_index)
 
-        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch)
+        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch.scratch)
         return hits
 
 
