@@ -25,8 +25,8 @@ class AlertOutputSerializer(serializers.ModelSerializer):
 
 class AlertListQuerySerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=SEVERITY_CHOICES, required=False)
-    is_read = serializers.BooleanField(required=False, default=None, allow_null=True)
-    is_resolved = serializers.BooleanField(required=False, default=None, allow_null=True)
+    is_read = serializers.BooleanField(required=False)
+    is_resolved = serializers.BooleanField(required=False)
 
 
 class AlertInputSerializer(serializers.Serializer):

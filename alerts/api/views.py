@@ -21,13 +21,8 @@ class AlertListView(TenantAPIView, generics.ListAPIView):
     serializer_class = io.AlertOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        given = io.AlertListQuerySerializer(data=self.request.query_params)
-        given.is_valid(raise_exception=True)
-        filters = {name: value for name, value in given.validated_data.items() if value is not None}
-        alerts = selectors.alert_list(actor=self.request.user).filter(
-            organization__in=self.allowed_organizations(), **filters
-        )
-        return alerts.filter(project=self.tenant_object) if self.tenant_object else alerts
+        alerts = selectors.alert_list(actor=self.request.user).filter(**self.query(io.AlertListQuerySerializer))
+        return self.narrowed(alerts, organization_path="organization")
 
     @extend_schema(
         summary="Alerts in your organizations, newest first",

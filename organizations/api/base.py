@@ -12,6 +12,7 @@ from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
+from rest_framework.serializers import Serializer
 
 from config.api.permissions import IsUser, IsUserOrApiKey
 from core.exceptions import ValidationFailed
@@ -157,3 +158,20 @@ class TenantAPIView(GenericAPIView):
         if self.organization is not None:
             return Organization.objects.in_organization(self.organization)
         return organizations_allowing(actor=self.request.user, action=self.action_for(self.request.method))
+
+    def narrowed(self, queryset: QuerySet, *, organization_path: str) -> QuerySet:
+        """A list cut to the organizations this method is allowed in and, when the query named one of
+        their objects (`project_id`), to that object's rows."""
+        queryset = queryset.filter(**{f"{organization_path}__in": self.allowed_organizations()})
+        if self.tenant_object is None:
+            return queryset
+        field = self.source_for(self.request.method).name.removesuffix("_id")
+        return queryset.filter(**{field: self.tenant_object})
+
+    def query(self, serializer_class: type[Serializer]) -> dict[str, Any]:
+        """The query string as `serializer_class` checks it. It is read as a plain dict because DRF takes
+        a blank form value for an absent one, and `?status=` is a mistake to point out, not a filter to
+        drop (repeated parameters never get this far: ApiQueryMiddleware refuses them)."""
+        given = serializer_class(data=self.request.query_params.dict())
+        given.is_valid(raise_exception=True)
+        return given.validated_data

@@ -31,12 +31,6 @@ def _scan_answer(request: Request, scan: Scan, outcome: Outcome | None = None) -
     return io.ScanOutputSerializer(scan, context=context).data
 
 
-def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    given = serializer_class(data=request.query_params)
-    given.is_valid(raise_exception=True)
-    return given.validated_data
-
-
 class ScanSubmitView(TenantAPIView):
     """A scan of one input given in the body, for the project the body names."""
 
@@ -101,11 +95,8 @@ class ScanListView(TenantAPIView, generics.ListAPIView):
     serializer_class = io.ScanSummaryOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        filters = _query(io.ScanListQuerySerializer, self.request)
-        scans = selectors.scan_list(actor=self.request.user).filter(
-            project__organization__in=self.allowed_organizations(), **filters
-        )
-        return scans.filter(project=self.tenant_object) if self.tenant_object else scans
+        scans = selectors.scan_list(actor=self.request.user).filter(**self.query(io.ScanListQuerySerializer))
+        return self.narrowed(scans, organization_path="project__organization")
 
     @extend_schema(
         summary="Scans in your organizations' projects",
@@ -139,7 +130,7 @@ class ScanFindingListView(TenantAPIView, generics.ListAPIView):
     serializer_class = io.FindingOutputSerializer
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
-        severity = _query(io.FindingListQuerySerializer, self.request).get("severity")
+        severity = self.query(io.FindingListQuerySerializer).get("severity")
         return selectors.finding_list(actor=self.request.user, scan=self.tenant_object, severity=severity)
 
     @extend_schema(summary="A scan's findings, worst first", parameters=[io.FindingListQuerySerializer], tags=TAGS)

@@ -78,7 +78,10 @@ def test_the_list_is_paginated_newest_first_and_filters(organization, project, m
     assert _ids(member_client.get(LIST, {"is_resolved": "true"})) == [str(elsewhere.pk)]
 
 
-@pytest.mark.parametrize("query", [{"severity": "urgent"}, {"is_read": "maybe"}, {"project_id": "not-a-uuid"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"severity": "urgent"}, {"is_read": "maybe"}, {"is_resolved": ""}, {"severity": ""}, {"project_id": "not-a-uuid"}],
+)
 def test_a_bad_filter_is_a_422_naming_it(member_client, query):
     response = member_client.get(LIST, query)
 

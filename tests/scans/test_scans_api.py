@@ -140,7 +140,7 @@ def test_scans_list_filters_by_project_status_and_type(organization, project, me
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", [{"status": "done"}, {"scan_type": "binary"}, {"project_id": "nope"}])
+@pytest.mark.parametrize("query", [{"status": "done"}, {"status": ""}, {"scan_type": "binary"}, {"project_id": "nope"}])
 def test_a_bad_list_filter_is_a_422_naming_it(member_client, query):
     response = member_client.get(LIST, query)
 
