@@ -11,6 +11,8 @@ from alerts.models import Alert, NotificationSettings
 from alerts.notifications import webhook_url_check
 from alerts.push import alerts_push
 from alerts.selectors import notification_settings_get
+from audit.models import AuditEvent
+from audit.services import audit_event_record
 from core.exceptions import ValidationFailed
 from organizations.access import organization_action_require
 from organizations.roles import Action
@@ -133,4 +135,11 @@ def notification_settings_update(
     current.updated_by = None if getattr(actor, "is_api_key", False) else actor
     current.full_clean()
     current.save()
+    # The names only: the webhook URL is a secret, and the settings themselves are one request away.
+    audit_event_record(
+        action=AuditEvent.Action.NOTIFICATIONS_UPDATED,
+        user=actor,
+        organization=organization,
+        data={"changed": sorted(changes)},
+    )
     return current

@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 
 from alerts.models import NotificationSettings
+from audit.models import AuditEvent
 from organizations.roles import Role
 from tests.conftest import client_for
 from tests.organizations.factories import OrganizationFactory
@@ -61,6 +62,15 @@ def test_an_admin_sets_a_webhook_that_is_stored_encrypted_and_never_returned(org
         cursor.execute("SELECT webhook_url FROM alerts_notificationsettings")
         (raw,) = cursor.fetchone()
     assert "s3cr3tpath" not in raw
+
+
+def test_a_change_is_audited_by_field_name_without_the_webhook_url(organization, admin_client, public_dns):
+    admin_client.patch(_url(organization), {"webhook_url": HOOK, "min_severity": "critical"})
+    admin_client.patch(_url(organization), {"min_severity": "bogus"})  # refused: no event
+
+    events = AuditEvent.objects.filter(organization=organization, action=AuditEvent.Action.NOTIFICATIONS_UPDATED)
+    assert [event.data["changed"] for event in events] == [["min_severity", "webhook_url"]]
+    assert "s3cr3tpath" not in str(events[0].data)
 
 
 @pytest.mark.parametrize(
