@@ -36,6 +36,9 @@ class Alert(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # When each channel delivered it: a delivery task that runs again sends only what is still unsent.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    webhook_posted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = TenantQuerySet.as_manager()

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from alerts.models import Alert, NotificationSettings
 from alerts.selectors import notification_settings_get
@@ -54,13 +56,18 @@ def alert_link(alert: Alert) -> str:
 
 
 def _due(
-    organization_id: str, alert_ids: Sequence[str]
+    organization_id: str, alert_ids: Sequence[str], *, unsent: str
 ) -> tuple[Organization, NotificationSettings, list[Alert]] | None:
+    """The alerts still to send on the channel whose timestamp is `unsent`, locked until the caller's
+    transaction ends. A task run again (a worker lost before its ack) finds what it sent already marked,
+    and one running beside it skips the locked rows: each alert goes out once per channel, or twice only
+    when a worker dies between the send and the commit."""
     # The service handed the task the organization with the ids: the alerts are read within it.
     alerts = list(
         Alert.objects.in_organization(organization_id)
-        .filter(pk__in=alert_ids, is_resolved=False)
+        .filter(pk__in=alert_ids, is_resolved=False, **{f"{unsent}__isnull": True})
         .select_related("organization", "project")
+        .select_for_update(skip_locked=True, of=("self",))
         .order_by("created_at", "pk")
     )
     if not alerts:
@@ -72,15 +79,23 @@ def _due(
     return (organization, chosen, due) if due else None
 
 
+def _sent(alerts: list[Alert], *, unsent: str) -> None:
+    organization = alerts[0].organization
+    Alert.objects.in_organization(organization).filter(pk__in=[alert.pk for alert in alerts]).update(
+        **{unsent: timezone.now()}
+    )
+
+
 def _subject(organization: Organization, alerts: list[Alert]) -> str:
     if len(alerts) == 1:
         return f"[Bastion] {alerts[0].severity.capitalize()} alert in {organization.name}: {alerts[0].title}"
     return f"[Bastion] {len(alerts)} new alerts in {organization.name}"
 
 
+@transaction.atomic
 def alerts_email_send(*, organization_id: str, alert_ids: Sequence[str]) -> int:
     """Email the alerts to the members whose roles the organization chose; the number of emails sent."""
-    found = _due(organization_id, alert_ids)
+    found = _due(organization_id, alert_ids, unsent="emailed_at")
     if found is None or not found[1].email_enabled:
         return 0
     organization, chosen, alerts = found
@@ -100,9 +115,11 @@ def alerts_email_send(*, organization_id: str, alert_ids: Sequence[str]) -> int:
     # One message per person: recipients never see each other's addresses.
     messages = [EmailMessage(subject, body, to=[member.user.email]) for member in members]
     try:
-        return get_connection().send_messages(messages) or 0
+        sent = get_connection().send_messages(messages) or 0
     except OSError as error:  # SMTP errors are OSErrors too
         raise DeliveryFailed(f"email: {type(error).__name__}") from None
+    _sent(alerts, unsent="emailed_at")
+    return sent
 
 
 def webhook_blocks(organization: Organization, alerts: list[Alert]) -> dict:
@@ -139,9 +156,10 @@ def webhook_blocks(organization: Organization, alerts: list[Alert]) -> dict:
     return {"text": _subject(organization, alerts), "blocks": blocks}
 
 
+@transaction.atomic
 def alerts_webhook_post(*, organization_id: str, alert_ids: Sequence[str]) -> bool:
     """Post the alerts to the organization's webhook; False when there was nothing to post or it was refused."""
-    found = _due(organization_id, alert_ids)
+    found = _due(organization_id, alert_ids, unsent="webhook_posted_at")
     if found is None or not (found[1].webhook_enabled and found[1].webhook_url):
         return False
     organization, chosen, alerts = found
@@ -163,4 +181,5 @@ def alerts_webhook_post(*, organization_id: str, alert_ids: Sequence[str]) -> bo
     if response.status_code >= 400:
         logger.warning("Alert webhook of organization %s answered HTTP %s", organization.pk, response.status_code)
         return False
+    _sent(alerts, unsent="webhook_posted_at")
     return True

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 
 from alerts.models import NotificationSettings
-from alerts.notifications import alerts_webhook_post
+from alerts.notifications import DeliveryFailed, alerts_webhook_post
 from alerts.services import alerts_raise_for_scan
-from alerts.tasks import alerts_webhook_send_task, retry_countdown
+from alerts.tasks import alerts_email_send_task, alerts_webhook_send_task, retry_countdown
 from organizations.roles import Role
 from tests.alerts.receiver import receiver_running
 from tests.organizations.factories import MembershipFactory
@@ -112,6 +112,32 @@ def test_the_webhook_gets_readable_blocks_without_the_secret(
     assert [field["text"] for field in fields["fields"]] == ["*Severity*\nCritical", "*Project*\npayments"]
     assert actions["elements"][0]["url"] == f"http://localhost:8000/alerts/{alert.pk}"
     assert "ghp_" not in str(body)
+
+
+def test_a_delivery_run_again_sends_nothing_twice(organization, project, people, local_webhooks):
+    with receiver_running() as receiver:
+        _settings(organization, webhook_enabled=True, webhook_url=receiver.url)
+        alerts = _raise(project)  # the on-commit tasks are not run: the test runs them, twice
+        ids = (str(organization.pk), [str(alerts[0].pk)])
+        for _ in range(2):  # a worker lost before its ack: the broker hands the task out again
+            alerts_email_send_task.apply(args=ids)
+            alerts_webhook_send_task.apply(args=ids)
+
+    assert (len(mail.outbox), len(receiver.received)) == (2, 1)  # the owner's and the admin's email
+    alerts[0].refresh_from_db()
+    assert alerts[0].emailed_at is not None
+    assert alerts[0].webhook_posted_at is not None
+
+
+def test_a_failed_delivery_is_not_marked_sent(organization, project, local_webhooks):
+    with receiver_running(statuses=[500]) as receiver:
+        _settings(organization, email_enabled=False, webhook_enabled=True, webhook_url=receiver.url)
+        alert = _raise(project)[0]
+        with pytest.raises(DeliveryFailed):
+            alerts_webhook_post(organization_id=str(organization.pk), alert_ids=[str(alert.pk)])
+        assert alerts_webhook_post(organization_id=str(organization.pk), alert_ids=[str(alert.pk)]) is True
+
+    assert len(receiver.received) == 2
 
 
 @pytest.fixture
