@@ -10,7 +10,7 @@ from core.context import client_as
 
 @shared_task(acks_late=True)
 def expired_tokens_flush_task() -> int:
-    """Drop revocation records of tokens that have expired anyway; scheduled daily by operators."""
+    """Drop revocation records of tokens that have expired anyway; sent daily by beat."""
     from accounts.services.tokens import expired_tokens_flush
 
     return expired_tokens_flush()

@@ -79,6 +79,8 @@ class Scan(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Times a worker (or the request) took it up: a scan that keeps killing its worker stops at a limit.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     duration_seconds = models.FloatField(null=True, blank=True)
     error_message = models.CharField(max_length=500, blank=True)

@@ -4,6 +4,8 @@
 delivered again, and the service makes a second run store nothing twice.
 """
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -29,3 +31,31 @@ def scan_run_task(scan_id: str) -> None:  # a UUID as text: task arguments stay 
     scan = Scan.objects.dangerously_unscoped().select_related("project__organization").filter(pk=scan_id).first()
     if scan is not None:  # its project may have been deleted since it was queued
         scan_queued_run(scan=scan)
+
+
+@shared_task
+def scans_stale_requeue_task() -> int:
+    """Queue again the scans no worker has any more: queued for longer than SCAN_STALE_QUEUED_SECONDS
+    (a broker that lost its messages), or running past the hard time limit (a worker lost, with Redis's
+    visibility timeout still far off). A scan that is in fact still queued runs once all the same: the
+    second delivery finds it finished. Sent by beat every SCAN_SWEEP_SECONDS; the count it queued."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from scans.models import Scan
+
+    now = timezone.now()
+    running_until = now - timedelta(seconds=settings.SCAN_TASK_TIME_LIMIT + 60)
+    queued_until = now - timedelta(seconds=settings.SCAN_STALE_QUEUED_SECONDS)
+    # Across organizations, like the worker itself: only ids leave this query, and each run re-scopes.
+    stale = list(
+        Scan.objects.dangerously_unscoped()
+        .filter(
+            Q(status=Scan.Status.RUNNING, started_at__lt=running_until)
+            | Q(status=Scan.Status.QUEUED, created_at__lt=queued_until)
+        )
+        .values_list("pk", flat=True)
+    )
+    for scan_id in stale:
+        scan_run_task.delay(str(scan_id))
+    return len(stale)

@@ -34,3 +34,9 @@ SCAN_REPO_CLONE_TIMEOUT = _int("SCAN_REPO_CLONE_TIMEOUT", 120)
 SCAN_TASK_SOFT_TIME_LIMIT = _int("SCAN_TASK_SOFT_TIME_LIMIT", 600)
 SCAN_TASK_TIME_LIMIT = _int("SCAN_TASK_TIME_LIMIT", 660)
 SCAN_TASK_MAX_RETRIES = _int("SCAN_TASK_MAX_RETRIES", 3)
+# A scan taken up this many times without finishing (it keeps killing its worker) is failed.
+SCAN_MAX_ATTEMPTS = _int("SCAN_MAX_ATTEMPTS", SCAN_TASK_MAX_RETRIES + 2)
+# The sweeper (beat, every SCAN_SWEEP_SECONDS) sends a scan to the queue again when it has been
+# queued this long, or running past the hard time limit by a minute: no worker has it any more.
+SCAN_SWEEP_SECONDS = _int("SCAN_SWEEP_SECONDS", 300)
+SCAN_STALE_QUEUED_SECONDS = _int("SCAN_STALE_QUEUED_SECONDS", 3600)

@@ -5,6 +5,7 @@ import os
 import dj_database_url
 
 from .env import BASE_DIR
+from .scans import SCAN_SWEEP_SECONDS
 
 # --- Data stores -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -71,3 +72,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task taken by a worker that then died (SIGKILL, a lost machine) goes back to the queue after this
 # many seconds; keep it above the longest task's hard time limit, or a slow task runs twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+# `celery -A config beat` (one process per deployment) sends these.
+CELERY_BEAT_SCHEDULE = {
+    "scans-stale-requeue": {
+        "task": "scans.tasks.scans_stale_requeue_task",
+        "schedule": float(SCAN_SWEEP_SECONDS),
+    },
+    "expired-tokens-flush": {"task": "accounts.tasks.expired_tokens_flush_task", "schedule": 24 * 3600.0},
+}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from alerts.services import alerts_raise_for_scan
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger("bastion.scans")
 # What a failed scan tells its reader: the engine's own message could quote the input.
 FAILED_MESSAGE = "The scan could not be completed. Quote the scan id when reporting it."
+STOPPED_MESSAGE = "The scan stopped its worker every time it ran. Quote the scan id when reporting it."
 
 
 @transaction.atomic
@@ -117,12 +119,18 @@ def scan_queued_run(*, scan: Scan) -> None:
 
 
 def _claimed(scan: Scan) -> bool:
-    """Mark the scan running, unless it already finished: a redelivered task then does nothing."""
-    claimed = (
-        Scan.objects.in_organization(scan.project.organization_id)
-        .filter(pk=scan.pk, status__in=(Scan.Status.QUEUED, Scan.Status.RUNNING))
-        .update(status=Scan.Status.RUNNING, started_at=timezone.now())
+    """Mark the scan running, unless it already finished: a redelivered task then does nothing. One
+    taken up SCAN_MAX_ATTEMPTS times already (each run killed its worker) is failed instead."""
+    unfinished = Scan.objects.in_organization(scan.project.organization_id).filter(
+        pk=scan.pk, status__in=(Scan.Status.QUEUED, Scan.Status.RUNNING)
     )
+    claimed = unfinished.filter(attempts__lt=settings.SCAN_MAX_ATTEMPTS).update(
+        status=Scan.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed and unfinished.update(
+        status=Scan.Status.FAILED, completed_at=timezone.now(), error_message=STOPPED_MESSAGE
+    ):
+        logger.error("Scan %s failed after %s attempts", scan.pk, settings.SCAN_MAX_ATTEMPTS)
     scan.refresh_from_db()
     return bool(claimed)
 
