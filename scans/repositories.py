@@ -20,6 +20,8 @@ from scans.exceptions import RepositoryRefused, RepositoryUnsafe
 logger = logging.getLogger("bastion.scans")
 # Branch and tag names git accepts, without the ones an argv or a refspec could misread.
 REF = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/+-]{1,200}(?<![./])$")
+# A full commit id, SHA-1 or SHA-256: fetched by id rather than cloned by name.
+COMMIT = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 POLL_SECONDS = 0.2
 
 
@@ -70,9 +72,10 @@ def repository_url_check(url: str, *, allow_private: bool) -> SplitResult:
 def repository_clone(
     *, url: str, token: str, ref: str, into: Path, max_bytes: int, timeout: float, allow_private: bool
 ) -> None:
-    """Clone `ref` of `url` at depth 1 into the empty directory `into`, or raise RepositoryRefused."""
+    """Clone `ref` (a branch, a tag or a full commit id) of `url` at depth 1 into the empty directory
+    `into`, or raise RepositoryRefused."""
     if not REF.match(ref):
-        raise RepositoryCloneFailed("Give a branch or tag name.")
+        raise RepositoryCloneFailed("Give a branch or tag name, or a full commit id.")
     parts = repository_url_check(url, allow_private=allow_private)
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -94,16 +97,28 @@ def repository_clone(
         config["http.extraHeader"] = f"Authorization: Basic {credentials}"
     home = into.parent / f"{into.name}-home"
     home.mkdir(mode=0o700)
-    command = ["git", "clone", "--quiet", "--depth=1", "--no-tags", "--single-branch", f"--branch={ref}"]
-    command += ["--", url, str(into)]
-    _run(command, env=_git_env(config, home), into=into, max_bytes=max_bytes, timeout=timeout)
+    env, deadline = _git_env(config, home), time.monotonic() + timeout
+    git = ["git", "-C", str(into)]
+    if COMMIT.match(ref):
+        # A commit has no branch to clone: fetch that one object at depth 1 into an empty repository.
+        steps = {
+            "init": ["git", "init", "--quiet", str(into)],
+            "fetch": [*git, "fetch", "--quiet", "--depth=1", "--no-tags", "--", url, ref],
+            "checkout": [*git, "-c", "advice.detachedHead=false", "checkout", "--quiet", "FETCH_HEAD"],
+        }
+    else:
+        clone = ["git", "clone", "--quiet", "--depth=1", "--no-tags", "--single-branch", f"--branch={ref}"]
+        steps = {"clone": [*clone, "--", url, str(into)]}
+    for step, command in steps.items():
+        _run(step, command, env=env, into=into, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
 
 
-def _run(command: list[str], *, env: dict[str, str], into: Path, max_bytes: int, timeout: float) -> None:
+def _run(
+    step: str, command: list[str], *, env: dict[str, str], into: Path, max_bytes: int, timeout: float, deadline: float
+) -> None:
     process = subprocess.Popen(  # noqa: S603 -- fixed argv, checked URL and ref, no shell
         command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    deadline = time.monotonic() + timeout
     try:
         while process.poll() is None:
             if time.monotonic() > deadline:
@@ -117,7 +132,7 @@ def _run(command: list[str], *, env: dict[str, str], into: Path, max_bytes: int,
             process.wait()
     if process.returncode != 0:
         # git's own message can name the URL; the exit code is enough to look further.
-        logger.info("git clone exited with %s", process.returncode)
+        logger.info("git %s exited with %s", step, process.returncode)
         raise RepositoryCloneFailed()
     if _size(into) > max_bytes:
         raise RepositoryCloneFailed(f"The repository is larger than the {max_bytes}-byte limit.")

@@ -36,8 +36,8 @@ class CodeScanInputSerializer(serializers.Serializer):
     ref = StrictCharField(
         max_length=200,
         required=False,
-        validators=[RegexValidator(REF, "Give a branch or tag name.")],
-        help_text="A branch or tag of the project's repository, cloned at depth 1.",
+        validators=[RegexValidator(REF, "Give a branch or tag name, or a full commit id.")],
+        help_text="A branch, a tag or a full commit id of the project's repository, cloned at depth 1.",
     )
     filename = StrictCharField(
         max_length=255,

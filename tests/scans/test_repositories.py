@@ -155,6 +155,27 @@ def test_a_ref_is_cloned_with_the_token_in_a_header_only_and_scanned(
 
 
 @pytest.mark.django_db
+def test_a_commit_id_is_fetched_and_scanned_as_it_was(
+    organization, member_client, settings, git_server, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.ALLOW_PRIVATE_REPO_URLS = True
+    work = tmp_path / "work"
+    leaky = subprocess.run(["git", "rev-parse", "HEAD"], cwd=work, env=GIT, capture_output=True, text=True).stdout
+    (work / "app" / "settings.py").write_text("GITHUB_TOKEN = os.environ['GITHUB_TOKEN']\n")
+    _git("commit", "-q", "-am", "read the token from the environment", cwd=work)
+    _git("push", "-q", str(tmp_path / "served" / "repo.git"), "main", cwd=work)
+    project = ProjectFactory(organization=organization, repo_url=git_server[0], github_token=TOKEN)
+
+    then = _scan(member_client, project, leaky.strip(), django_capture_on_commit_callbacks)
+    now = _scan(member_client, project, "main", django_capture_on_commit_callbacks)
+
+    assert (then.status, now.status) == (Scan.Status.COMPLETED, Scan.Status.COMPLETED), then.error_message
+    assert then.input_summary == {"ref": leaky.strip()}
+    assert Finding.objects.filter(scan=then, file_path="app/settings.py", category="secret").exists()
+    assert not Finding.objects.filter(scan=now, file_path="app/settings.py", category="secret").exists()
+
+
+@pytest.mark.django_db
 def test_a_missing_ref_fails_the_scan_without_naming_the_token_or_url(
     organization, member_client, settings, git_server, caplog, django_capture_on_commit_callbacks
 ):
@@ -216,7 +237,7 @@ def test_a_ref_for_a_project_without_a_repository_is_a_422(organization, member_
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("ref", ["--upload-pack=touch /tmp/x", "a..b", "main branch", "-b"])
+@pytest.mark.parametrize("ref", ["--upload-pack=touch /tmp/x", "a..b", "main branch", "-b", "-" + "0" * 39])
 def test_a_ref_that_git_could_read_as_an_option_is_refused(project, member_client, ref):
     response = member_client.post(CODE, {"project_id": str(project.pk), "ref": ref}, format="json")
 
