@@ -58,7 +58,8 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 # --- Celery: a real broker when Redis is configured, otherwise tasks run in-process -------------
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# A host named, or kombu warns on every eager task that it chose one.
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
