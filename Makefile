@@ -60,7 +60,9 @@ test: $(VENV)/.dev-installed vendor lint
 	$(BIN)/python -m pytest
 
 # BENCH_ROUNDS=<n> repeats each timed comparison (median reported); BENCH_PROFILE=<folder> adds py-spy profiles.
-# The scanner's part alone: .venv/bin/python -m pytest tests/bench -k scan -p no:cacheprovider -o addopts=""
+# The scanner's part alone: .venv/bin/python -m pytest tests/bench/scanner -p no:cacheprovider -o addopts=""
+# The scan service's part (tests/bench/scans) starts real Celery workers, so it needs Redis, as the suite does.
+bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
 bench: $(VENV)/.bench-installed vendor
 	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -o addopts=""
 

@@ -8,6 +8,7 @@ import os
 import platform
 import secrets
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -23,11 +24,14 @@ from cryptography.fernet import Fernet
 ROOT = Path(__file__).resolve().parents[2]
 PERFORMANCE = ROOT / "docs" / "PERFORMANCE.md"
 # Each region's tables lie between its two lines, the notes around them are kept: a run rewrites the
-# tables it measured, each with its own date, and leaves the others (`-k scan` keeps the HTTP ones).
+# tables it measured, each with its own date, and leaves the others (tests/bench/scanner alone keeps the HTTP ones).
 REGIONS = {
     "http": ("<!-- make bench: start -->", "<!-- make bench: end -->"),
     "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
+    "scans": ("<!-- make bench scans: start -->", "<!-- make bench scans: end -->"),
 }
+# Regions measured through the running service: their date lines also name its database and Redis.
+SERVICE_REGIONS = ("http", "scans")
 
 
 @dataclass
@@ -45,8 +49,12 @@ def table(region: str, section: str, columns: tuple[str, ...]) -> Table:
     return RESULTS.setdefault(region, {}).setdefault(section, Table(columns))
 
 
-def record(section: str, metric: str, value: str, target: str = "") -> None:
-    table("http", section, ("metric", "measured", "target")).rows.append((metric, value, target))
+def record(section: str, metric: str, value: str, target: str = "", *, region: str = "http") -> None:
+    table(region, section, ("metric", "measured", "target")).rows.append((metric, value, target))
+
+
+def percentile(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1]
 
 
 @pytest.fixture(scope="session")
@@ -119,7 +127,7 @@ def profiled(process: subprocess.Popen, name: str, seconds: float) -> Iterator[N
 
 
 def _setting(region: str) -> str:
-    if region != "http":
+    if region not in SERVICE_REGIONS:
         return ""
     backend = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
     return f", {backend}{' + Redis' if os.environ.get('REDIS_URL') else ''}"

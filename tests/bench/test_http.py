@@ -10,7 +10,7 @@ from pathlib import Path
 import requests
 from django_otp.oath import TOTP
 
-from tests.bench.conftest import profiled, record
+from tests.bench.conftest import percentile, profiled, record
 
 PASSWORD = "Bench-Password-2026!"
 # The machine is shared: the pair is measured this many times, alternating, and the medians reported.
@@ -25,10 +25,6 @@ def _latencies(call, count: int) -> list[float]:
         call()
         timings.append((time.perf_counter() - start) * 1000)
     return timings
-
-
-def _percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1]
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -78,7 +74,7 @@ def test_health_latency(server):
         timings = _latencies(lambda: session.get(f"{server}/health"), 1000)
 
     record("Health", "GET /health p50", f"{statistics.median(timings):.2f} ms", "< 10 ms")
-    record("Health", "GET /health p95", f"{_percentile(timings, 95):.2f} ms", "")
+    record("Health", "GET /health p95", f"{percentile(timings, 95):.2f} ms", "")
 
 
 def test_login_latency(server):

@@ -12,8 +12,8 @@ from accounts.services.tokens import token_pair_issue
 from alerts.services import alert_update, alerts_raise_for_scan
 from organizations.roles import Role
 from tests.alerts.factories import AlertFactory
-from tests.integration.conftest import uvicorn_running
 from tests.organizations.factories import MembershipFactory
+from tests.processes import uvicorn_running
 from tests.projects.factories import ProjectFactory
 from tests.scans.factories import FindingFactory, ScanFactory
 

@@ -12,7 +12,7 @@ from accounts.services.tokens import token_pair_issue
 from accounts.tasks import expired_tokens_flush_task
 from config.celery import app as celery_app
 from tests.accounts.factories import UserFactory
-from tests.integration.conftest import celery_worker_running
+from tests.processes import celery_worker_running
 
 pytestmark = pytest.mark.integration
 

@@ -10,7 +10,7 @@ import pytest
 from accounts.models import User
 from audit.models import AuditEvent
 from tests.accounts.factories import UserFactory
-from tests.integration.conftest import uvicorn_running
+from tests.processes import uvicorn_running
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -13,8 +13,8 @@ from scans.inputs import ScanInput
 from scans.models import Finding, Scan
 from scans.runners import scan_engine_run
 from scans.services import scan_submit
-from tests.integration.conftest import celery_worker_running
 from tests.organizations.factories import MembershipFactory
+from tests.processes import celery_worker_running
 from tests.projects.factories import ProjectFactory
 from tests.scans.conftest import LEAKY_CODE
 

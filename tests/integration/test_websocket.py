@@ -15,7 +15,7 @@ from accounts.tokens import AccessToken
 from core.exceptions import InvalidToken
 from core.push import push_to_user
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
-from tests.integration.conftest import uvicorn_running
+from tests.processes import uvicorn_running
 
 pytestmark = pytest.mark.integration
 
