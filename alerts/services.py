@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_record
 from core.exceptions import ValidationFailed
 from organizations.access import organization_action_require
-from organizations.roles import Action
+from organizations.roles import Action, Role
 from scans.models import Finding, Scan, Triage
 
 if TYPE_CHECKING:
@@ -125,6 +125,12 @@ def notification_settings_update(
     """Change how the organization hears of alerts; a webhook URL is checked before it is stored."""
     organization_action_require(actor=actor, organization=organization, action=Action.NOTIFICATIONS_MANAGE)
     current = notification_settings_get(organization=organization)
+    if "email_roles" in changes:
+        chosen = set(changes["email_roles"])
+        if not chosen <= set(Role.values):
+            raise ValidationFailed(errors={"email_roles": ["Choose among owner, admin, member and viewer."]})
+        # The role table's order, each once: the stored list reads the same however it was sent.
+        changes["email_roles"] = [role for role in Role.values if role in chosen]
     url = changes.get("webhook_url")
     if url:
         webhook_url_check(str(url))

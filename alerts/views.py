@@ -1,31 +1,33 @@
-"""Dashboard pages of alerts: the current organization's inbox with filters, one alert, and marking it
-read or resolved. They read through the API's selectors and write through `alert_update`, so a page
-allows and refuses exactly what the API does."""
+"""Dashboard pages of alerts: the current organization's inbox with filters, one alert, marking it
+read, unread or resolved, and the organization's notification settings. They read through the API's
+selectors and write through the same services, so a page allows and refuses exactly what the API does."""
 
-from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.tokens import AccessToken
+from accounts.services.tokens import socket_token_issue
 from alerts import selectors, services
 from alerts.exceptions import AlertAlreadyOpen
+from alerts.forms import NotificationSettingsForm
 from alerts.models import Alert
+from config.api.exceptions import error_json
+from core.exceptions import BastionError, RateLimitExceeded
+from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
-from organizations.pages import OrganizationAccess, found, organization_access
+from organizations.pages import OrganizationAccess, found, organization_access, section_render
 from organizations.roles import Action
 from projects.selectors import project_list
 from scans.selectors import SEVERITY_ORDER
 
-ALERTS_SHOWN = 100
-# ws/alerts/ reads a token only in its first message; the socket stays signed in after that.
-SOCKET_TOKEN_LIFETIME = timedelta(seconds=60)
+ALERTS_PER_PAGE = 50
 # Each filter: the field it reads, and its query values with what the field must be for each.
 STATE_FILTERS = {
     "read": ("is_read", {"unread": False, "read": True}),
@@ -34,6 +36,7 @@ STATE_FILTERS = {
 # One press of a button, and what it changes.
 CHANGES = {
     "read": ({"is_read": True}, "marked read"),
+    "unread": ({"is_read": False}, "marked unread"),
     "resolve": ({"is_resolved": True, "is_read": True}, "resolved"),
     "reopen": ({"is_resolved": False}, "reopened"),
 }
@@ -69,13 +72,16 @@ def alert_list_page(request: HttpRequest) -> HttpResponse:
     alerts, chosen = _filtered(
         request, selectors.alert_list(actor=request.user).in_organization(organization), projects
     )
+    # A page number past the end shows the last page: after resolving the last alert of a page, say.
+    shown = Paginator(alerts, ALERTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "organization": organization,
         "can": access.can,
         "projects": projects,
         "chosen": chosen,
         "severities": SEVERITY_ORDER,
-        "alerts": alerts[:ALERTS_SHOWN],
+        "alerts": shown.object_list,
+        "alerts_page": shown,
         "unread_count": selectors.alert_unread_count(organization=organization),
         "filtered": bool(chosen),
     }
@@ -97,7 +103,7 @@ def alert_change_page(request: HttpRequest, alert_id: UUID) -> HttpResponse:
     alert, _ = _alert_access(request, alert_id, Action.ALERTS_MANAGE)
     change = CHANGES.get(request.POST.get("change", ""))
     if change is None:
-        messages.error(request, "Choose mark read, resolve or reopen.")
+        messages.error(request, "Choose mark read, mark unread, resolve or reopen.")
     else:
         try:
             services.alert_update(actor=request.user, alert=alert, **change[0])
@@ -118,8 +124,30 @@ def alert_socket_token(request: HttpRequest) -> JsonResponse:
     """A one-minute access token for the signed-in browser's ws/alerts/ socket, which takes tokens only.
 
     POST with the CSRF token, so another site cannot have a visitor's browser ask for one."""
-    token = AccessToken.for_user(request.user)
-    token.set_exp(lifetime=SOCKET_TOKEN_LIFETIME)
-    response = JsonResponse({"token": str(token)})
+    try:
+        response = JsonResponse({"token": socket_token_issue(user=request.user)})
+    except RateLimitExceeded as error:
+        response = error_json(error)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def notification_settings_page(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+    """Who hears of the organization's alerts, and where: the API's settings, for the roles it allows."""
+    access = organization_access(request, organization_id, Action.NOTIFICATIONS_MANAGE)
+    current = selectors.notification_settings_get(organization=access.organization)
+    form = NotificationSettingsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_settings_update(
+                actor=request.user, organization=access.organization, **form.changes()
+            )
+        except BastionError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "Notification settings saved.")
+            return redirect("notification-settings-page", access.organization.pk)
+    return section_render(
+        request, "alerts/notification_settings.html", access, "notifications", form=form, current=current
+    )

@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from accounts.models import User
+from accounts.ratelimits import rate_counted
 from accounts.tokens import (
     AccessToken,
     RefreshToken,
@@ -26,7 +28,7 @@ from accounts.tokens import (
 )
 from accounts.websocket import family_group, user_sessions_group
 from core.encryption import decrypt, encrypt
-from core.exceptions import InvalidToken, TokenExpired
+from core.exceptions import InvalidToken, RateLimitExceeded, TokenExpired
 from core.push import push_to_group
 
 
@@ -46,6 +48,23 @@ def token_pair_issue(*, user: User) -> TokenPair:
 def _pair(refresh: RefreshToken) -> TokenPair:
     access = refresh.access_token
     return TokenPair(access_token=str(access), refresh_token=str(refresh), expires_in=access["exp"] - access["iat"])
+
+
+# ws/alerts/ reads a token only in its first message; the socket stays signed in after that.
+SOCKET_TOKEN_LIFETIME = timedelta(seconds=60)
+# A page asks once per (re)connection; a loop asking faster is a bug or a script minting tokens.
+SOCKET_TOKEN_RATE = "30/m"
+
+
+def socket_token_issue(*, user: User) -> str:
+    """A short-lived access token for a signed-in browser's WebSocket, which accepts tokens only."""
+    if rate_counted(group="socket-token-user", value=str(user.pk), rate=SOCKET_TOKEN_RATE):
+        error = RateLimitExceeded("Too many socket tokens were asked for: wait a minute.")
+        error.wait = 60
+        raise error
+    token = AccessToken.for_user(user)
+    token.set_exp(lifetime=SOCKET_TOKEN_LIFETIME)
+    return str(token)
 
 
 def _refresh_payload(raw: str) -> dict[str, Any]:

@@ -18,15 +18,10 @@ from django.views.decorators.http import require_POST
 from accounts.exceptions import MFAChallengeInvalid
 from accounts.services import passkeys
 from accounts.views.mfa import LOGIN_TOKEN, back_to_login, enroll_done, enrolling_user, session_login_complete
-from config.api.exceptions import error_body
+from config.api.exceptions import error_json
 from core.exceptions import BastionError, NotAuthenticated, RateLimitExceeded, ValidationFailed
 
 NAME_MAX = 64
-
-
-def _error_json(error: BastionError) -> JsonResponse:
-    body = error_body(detail=str(error.detail), status_code=error.status_code, error_code=error.error_code)
-    return JsonResponse(body, status=error.status_code)
 
 
 def _posted_credential(request: HttpRequest) -> dict[str, Any]:
@@ -44,7 +39,7 @@ def _posted_credential(request: HttpRequest) -> dict[str, Any]:
 def passkey_register_options(request: HttpRequest) -> JsonResponse:
     user, _ = enrolling_user(request)
     if user is None:
-        return _error_json(NotAuthenticated("Sign in to add a passkey."))
+        return error_json(NotAuthenticated("Sign in to add a passkey."))
     return JsonResponse({"options": passkeys.passkey_register_begin(user=user)})
 
 
@@ -71,11 +66,11 @@ def passkey_register(request: HttpRequest) -> HttpResponse:
 def passkey_login_options(request: HttpRequest) -> JsonResponse:
     token = request.session.get(LOGIN_TOKEN)
     if not token:
-        return _error_json(MFAChallengeInvalid("Sign in with your password first."))
+        return error_json(MFAChallengeInvalid("Sign in with your password first."))
     try:
         return JsonResponse({"options": passkeys.passkey_authenticate_begin(token=token)})
     except BastionError as error:
-        return _error_json(error)
+        return error_json(error)
 
 
 @require_POST

@@ -69,6 +69,3 @@ class NotificationSettingsInputSerializer(serializers.Serializer):
     webhook_url = StrictCharField(
         max_length=2000, required=False, allow_blank=True, write_only=True, help_text="Write-only; blank removes it."
     )
-
-    def validate_email_roles(self, roles: list[str]) -> list[str]:
-        return sorted(set(roles), key=Role.values.index)

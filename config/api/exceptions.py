@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 
@@ -64,7 +64,7 @@ def _field_errors(detail: Any) -> dict[str, list[str]]:
     return flat
 
 
-def _headers(exc: exceptions.APIException) -> dict[str, str]:
+def _headers(exc: exceptions.APIException | BastionError) -> dict[str, str]:
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
@@ -72,6 +72,14 @@ def _headers(exc: exceptions.APIException) -> dict[str, str]:
     if wait is not None:
         headers["Retry-After"] = str(max(1, math.ceil(wait)))
     return headers
+
+
+def error_json(error: BastionError) -> JsonResponse:
+    """The same shape and headers from a plain Django view (the dashboard's small JSON endpoints)."""
+    body = error_body(
+        detail=str(error.detail), status_code=error.status_code, error_code=error.error_code, errors=error.errors
+    )
+    return JsonResponse({**body, **error.extra}, status=error.status_code, headers=_headers(error))
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:

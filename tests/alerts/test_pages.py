@@ -1,21 +1,25 @@
-"""Alert pages: the current organization's inbox with filters, one alert, marking it read or resolved
-through the alerts service, the navigation's unread count and the socket's token; viewers read but never
-change, outsiders get 404."""
+"""Alert pages: the current organization's inbox with filters and pages, one alert, marking it read,
+unread or resolved through the alerts service, the navigation's unread count and the socket's token;
+viewers read but never change, outsiders get 404."""
 
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.authentication import access_token_user
 from accounts.demo import DEMO_EMAIL
 from accounts.models import User
+from accounts.services.tokens import SOCKET_TOKEN_RATE
 from alerts.models import Alert
 from alerts.selectors import alert_unread_count
+from alerts.views import ALERTS_PER_PAGE
 from organizations.models import Organization
 from organizations.roles import Role
 from tests.accounts.mfa import session_login
@@ -231,3 +235,92 @@ def test_the_demo_leaves_unread_alerts_in_the_demo_organizations_inbox(client):
 
     assert alert_unread_count(organization=organization) >= 1
     assert any(not alert.is_read for alert in response.context["alerts"])
+
+
+def _csrf_browser(user: User) -> tuple[Client, str]:
+    browser = session_login(Client(enforce_csrf_checks=True), user)
+    return browser, str(browser.get(INBOX).context["csrf_token"])
+
+
+def test_asking_for_socket_tokens_too_often_is_a_429_in_the_api_error_shape(member_of):
+    person = member_of(Role.MEMBER).user
+    browser, csrf = _csrf_browser(person)
+    allowed = int(SOCKET_TOKEN_RATE.split("/")[0])
+
+    answers = [browser.post(reverse("alert-socket-token"), headers={"X-CSRFToken": csrf}) for _ in range(allowed + 1)]
+
+    assert [answer.status_code for answer in answers[:allowed]] == [200] * allowed
+    refused = answers[-1]
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "detail": "Too many socket tokens were asked for: wait a minute.",
+        "status_code": 429,
+        "error_code": "RATE_LIMIT_EXCEEDED",
+    }
+    assert refused["Retry-After"] == "60"
+    assert refused["Cache-Control"] == "no-store"
+    # Counted per person: someone else's browser still gets its token.
+    other, other_csrf = _csrf_browser(member_of(Role.MEMBER).user)
+    assert other.post(reverse("alert-socket-token"), headers={"X-CSRFToken": other_csrf}).status_code == 200
+
+
+def test_the_inbox_pages_beyond_one_page_keeping_its_filters(member, project):
+    start = timezone.now()
+    alerts = [
+        AlertFactory(scan__project=project, severity="critical", created_at=start - timedelta(minutes=n))
+        for n in range(ALERTS_PER_PAGE + 5)
+    ]
+    AlertFactory(scan__project=project, severity="low")  # filtered away
+
+    first = member.get(INBOX, {"severity": "critical"})
+    second = member.get(INBOX, {"severity": "critical", "page": 2})
+
+    assert list(first.context["alerts"]) == alerts[:ALERTS_PER_PAGE]
+    assert list(second.context["alerts"]) == alerts[ALERTS_PER_PAGE:]
+    assert 'href="?severity=critical&amp;page=2" rel="next"' in first.content.decode()
+    page = second.content.decode()
+    assert 'href="?severity=critical&amp;page=1" rel="prev"' in page
+    assert f"Page 2 of 2 · alerts {ALERTS_PER_PAGE + 1}–{ALERTS_PER_PAGE + 5} of {ALERTS_PER_PAGE + 5}" in page
+    # Past the end (the last alert of a page was just resolved): the last page, not an error.
+    assert list(member.get(INBOX, {"severity": "critical", "page": 9}).context["alerts"]) == alerts[ALERTS_PER_PAGE:]
+
+
+def test_one_page_of_the_inbox_has_no_pager(member, project):
+    AlertFactory.create_batch(2, scan__project=project)
+
+    assert 'class="pager"' not in member.get(INBOX).content.decode()
+
+
+def test_the_inbox_costs_the_same_queries_for_few_alerts_or_many(member, project):
+    AlertFactory.create_batch(2, scan__project=project)
+    with CaptureQueriesContext(connection) as few:
+        member.get(INBOX)
+    AlertFactory.create_batch(ALERTS_PER_PAGE + 3, scan__project=project)
+    with CaptureQueriesContext(connection) as many:
+        member.get(INBOX)
+
+    assert len(many) == len(few)
+
+
+def test_mark_unread_from_the_list_and_the_detail_goes_through_the_service(member, project):
+    alert = AlertFactory(scan__project=project, is_read=True)
+
+    listed = member.get(INBOX).content.decode()
+    detail = member.get(_detail(alert)).content.decode()
+    assert 'value="unread"' in listed
+    assert 'value="unread"' in detail
+    assert 'value="read"' not in detail
+
+    response = member.post(_change(alert), {"change": "unread", "next": INBOX}, follow=True)
+
+    assert not _fresh(alert).is_read
+    assert "marked unread." in response.content.decode()
+    assert alert_unread_count(organization=project.organization) == 1
+    assert 'value="read"' in member.get(_detail(alert)).content.decode()
+
+
+def test_a_viewer_cannot_mark_an_alert_unread(viewer, project):
+    alert = AlertFactory(scan__project=project, is_read=True)
+
+    assert viewer.post(_change(alert), {"change": "unread"}).status_code == 403
+    assert _fresh(alert).is_read

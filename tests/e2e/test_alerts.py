@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from alerts.models import Alert
+from alerts.models import Alert, NotificationSettings
 from organizations.roles import Role
 from tests.accounts.mfa import enrolled_user, totp_code
 from tests.alerts.factories import AlertFactory
@@ -79,3 +79,33 @@ def test_a_new_alert_arrives_live_in_the_inbox_and_is_resolved_there(page: Page)
     expect(page.get_by_role("button", name="Reopen")).to_be_visible()
     expect(page.get_by_role("link", name="View the scan and its findings")).to_be_visible()
     _shot(page, "alerts-detail")
+
+
+def test_an_admin_sets_notifications_from_the_inbox_and_a_private_webhook_is_refused_on_the_field(page: Page):
+    grace = enrolled_user(email="grace@example.com", username="grace", full_name="Grace Hopper")
+    organization = OrganizationFactory(name="Initech")
+    MembershipFactory(organization=organization, user=grace.user, role=Role.ADMIN)
+    sign_in(page, grace.user.email, totp_code(grace.device))
+
+    page.get_by_role("link", name="Alerts").click()
+    page.get_by_role("link", name="Notification settings").click()
+    expect(page.get_by_role("link", name="Notifications")).to_have_attribute("aria-current", "page")
+    page.get_by_label("Post alerts to the webhook").check()
+    page.get_by_label("Webhook URL").fill("https://169.254.169.254/latest/s3cr3t")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.locator(".field-errors")).to_be_visible()
+    expect(page.get_by_label("Webhook URL")).to_have_value("")
+    _shot(page, "notification-settings-refused")
+
+    page.get_by_label("Post alerts to the webhook").uncheck()
+    page.get_by_label("Member").check()
+    page.get_by_label("Lowest severity to send").select_option("critical")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_role("status")).to_have_text("Notification settings saved.")
+    stored = NotificationSettings.objects.in_organization(organization).get()
+    assert (stored.min_severity, stored.email_roles, stored.webhook_url) == (
+        "critical",
+        ["owner", "admin", "member"],
+        "",
+    )
+    _shot(page, "notification-settings-saved")
