@@ -134,6 +134,8 @@ def notification_settings_update(
     url = changes.get("webhook_url")
     if url:
         webhook_url_check(str(url))
+    # What differs, not what was sent: the settings page sends every field each time.
+    changed = sorted(name for name, value in changes.items() if getattr(current, name) != value)
     for name, value in changes.items():
         setattr(current, name, value)
     if current.webhook_enabled and not current.webhook_url:
@@ -141,11 +143,12 @@ def notification_settings_update(
     current.updated_by = None if getattr(actor, "is_api_key", False) else actor
     current.full_clean()
     current.save()
-    # The names only: the webhook URL is a secret, and the settings themselves are one request away.
-    audit_event_record(
-        action=AuditEvent.Action.NOTIFICATIONS_UPDATED,
-        user=actor,
-        organization=organization,
-        data={"changed": sorted(changes)},
-    )
+    if changed:
+        # The names only: the webhook URL is a secret, and the settings themselves are one request away.
+        audit_event_record(
+            action=AuditEvent.Action.NOTIFICATIONS_UPDATED,
+            user=actor,
+            organization=organization,
+            data={"changed": changed},
+        )
     return current

@@ -67,6 +67,7 @@ def test_an_admin_sets_a_webhook_that_is_stored_encrypted_and_never_returned(org
 def test_a_change_is_audited_by_field_name_without_the_webhook_url(organization, admin_client, public_dns):
     admin_client.patch(_url(organization), {"webhook_url": HOOK, "min_severity": "critical"})
     admin_client.patch(_url(organization), {"min_severity": "bogus"})  # refused: no event
+    admin_client.patch(_url(organization), {"min_severity": "critical", "email_enabled": True})  # as it was
 
     events = AuditEvent.objects.filter(organization=organization, action=AuditEvent.Action.NOTIFICATIONS_UPDATED)
     assert [event.data["changed"] for event in events] == [["min_severity", "webhook_url"]]
