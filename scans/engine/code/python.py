@@ -21,6 +21,22 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _UNPARSABLE = (SyntaxError, ValueError, RecursionError, MemoryError)
 
 
+def _node_classes(base: type) -> set[type]:
+    found = set()
+    for subclass in base.__subclasses__():
+        found |= {subclass, *_node_classes(subclass)}
+    return found
+
+
+# The walk goes into every node but names, constants, contexts and operators: no rule starts at
+# them and they hold nothing else, and they are most of a tree. A set lookup on the class also
+# stands in for `isinstance(child, ast.AST)`, which strings in `Global.names` would otherwise need.
+_LEAVES = {ast.Name, ast.Constant}
+for _base in (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop):
+    _LEAVES |= {_base, *_node_classes(_base)}
+_WALKED = frozenset(_node_classes(ast.AST) - _LEAVES)
+
+
 class PythonAnalyzer:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
@@ -59,7 +75,13 @@ class PythonAnalyzer:
                     scope = handler(node, scope) or scope
                 except RecursionError:
                     pass  # one absurdly nested expression; the rest of the file is still checked
-            children = [(child, scope) for child in ast.iter_child_nodes(node)]
+            children = []
+            for field in node._fields:
+                value = getattr(node, field, None)
+                if value.__class__ is list:
+                    children += [(item, scope) for item in value if item.__class__ in _WALKED]
+                elif value.__class__ in _WALKED:
+                    children.append((value, scope))
             children.reverse()
             stack.extend(children)
         if self.llm is not None:
