@@ -55,8 +55,9 @@ def scan_start(*, actor: "Actor", project: Project, scan_type: str, source: Scan
 
 
 def _queued(source: ScanInput) -> bool:
+    # Snippets, prompts and texts alike: past the limit, a request would wait on the engine.
     return source.kind in (Scan.InputKind.ARCHIVE, Scan.InputKind.REPOSITORY) or (
-        source.kind == Scan.InputKind.SNIPPET and source.size > settings.SCAN_INLINE_MAX_BYTES
+        source.size > settings.SCAN_INLINE_MAX_BYTES
     )
 
 
