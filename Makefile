@@ -40,6 +40,8 @@ vendor: static/vendor/.installed
 migrate: $(VENV)/.base-installed vendor
 	$(BIN)/python manage.py migrate --noinput
 
+# Links in alert emails and webhooks point where this server answers, so the sign-in cookie applies.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: migrate
 	$(BIN)/python manage.py demo --host $(HOST) --port $(PORT)
 	@case "$(HOST)" in 127.*|localhost|::1) ;; *) echo "WARNING: the embedded default (SQLite, demo data, development settings) is listening on $(HOST), not only on this machine. It is not a production setup: see README.md, Production." >&2 ;; esac
