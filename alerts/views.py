@@ -24,7 +24,7 @@ from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
 from organizations.pages import OrganizationAccess, found, organization_access, section_render
 from organizations.roles import Action
-from projects.selectors import project_list
+from projects.selectors import project_list, project_named
 from scans.selectors import SEVERITY_ORDER
 
 ALERTS_PER_PAGE = 50
@@ -56,7 +56,7 @@ def _filtered(request: HttpRequest, alerts: Any, projects: list) -> tuple[Any, d
         value = request.GET.get(name)
         if value in values:
             alerts, chosen[name] = alerts.filter(**{field: values[value]}), value
-    project = next((p for p in projects if str(p.pk) == request.GET.get("project")), None)
+    project = project_named(projects, request.GET.get("project"))
     if project is not None:
         alerts, chosen["project"] = alerts.filter(project=project), project
     return alerts, chosen

@@ -19,7 +19,7 @@ from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
 from organizations.pages import OrganizationAccess, found, organization_access
 from organizations.roles import Action
-from projects.selectors import project_list
+from projects.selectors import project_list, project_named
 from scans import selectors, services
 from scans.api.serializers import TriageInputSerializer
 from scans.engine.findings import Category
@@ -43,10 +43,6 @@ def _scan_access(request: HttpRequest, scan_id: UUID, action: Action) -> tuple[S
     return scan, organization_access(request, scan.project.organization_id, action)
 
 
-def _chosen(projects: list, wanted: str | None) -> Any:
-    return next((project for project in projects if str(project.pk) == wanted), None)
-
-
 def _trend(request: HttpRequest, project_id: UUID) -> dict[str, list]:
     scans = selectors.scan_risk_trend(actor=request.user, project_id=project_id)
     when = [timezone.localtime(scan.completed_at or scan.created_at) for scan in scans]
@@ -60,7 +56,7 @@ def scan_list_page(request: HttpRequest) -> HttpResponse:
         return render(request, "scans/scan_list.html", {"organization": None})
     access = organization_access(request, organization.pk, Action.SCANS_VIEW)
     projects = list(project_list(actor=request.user, organization_id=organization.pk))
-    project = _chosen(projects, request.GET.get("project"))
+    project = project_named(projects, request.GET.get("project"))
     scans = selectors.scan_list(actor=request.user).in_organization(organization)
     if project is not None:
         scans = scans.filter(project=project)
@@ -88,7 +84,7 @@ def scan_create_page(request: HttpRequest) -> HttpResponse:
         return redirect("project-list-page")
     given = request.POST if request.method == "POST" else request.GET
     tab = given.get("tab") if given.get("tab") in SCAN_FORMS else next(iter(SCAN_FORMS))
-    project = _chosen(projects, given.get("project"))
+    project = project_named(projects, given.get("project"))
     if project is None and request.method == "POST":
         raise Http404("Project not found.")
     form = SCAN_FORMS[tab](request.POST or None, request.FILES or None)
