@@ -37,6 +37,9 @@ class TenantSource:
     name: str
     via: Callable[..., Model] | None = None
     required: bool = True
+    # A body field a client may leave out when the actor can only mean one organization (seed clients
+    # that predate organizations): the key's own, or the one organization where the person may act.
+    sole_default: bool = False
 
 
 # A list of "yours" that names no organization: it spans every one where the action is allowed.
@@ -47,8 +50,8 @@ def in_url(name: str, *, via: Callable[..., Model] | None = None) -> TenantSourc
     return TenantSource("url", name, via)
 
 
-def in_body(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
-    return TenantSource("body", name, via)
+def in_body(name: str, *, via: Callable[..., Model] | None = None, sole_default: bool = False) -> TenantSource:
+    return TenantSource("body", name, via, sole_default=sole_default)
 
 
 def in_query(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
@@ -139,9 +142,20 @@ class TenantAPIView(GenericAPIView):
         if source.where == "query":
             return request.query_params.get(source.name)
         value = request.data.get(source.name) if isinstance(request.data, dict) else None
+        if value is None and source.sole_default:
+            value = self._sole_organization_id(source, request)
         if value is None:
             raise ValidationFailed(errors={source.name: ["This field is required."]})
         return value
+
+    def _sole_organization_id(self, source: TenantSource, request: Request) -> Any:
+        allowed = organizations_allowing(actor=request.user, action=self.action_for(request.method))
+        ids = list(allowed.values_list("pk", flat=True)[:2])
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            raise ValidationFailed(errors={source.name: ["You belong to several organizations: name one."]})
+        return None
 
     def _organization_of(self, source: TenantSource, object_id: UUID) -> Organization:
         actor = self.request.user
