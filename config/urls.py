@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("projects.api.urls")),
     path("", include("scans.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("chats.api.urls")),
 ]
 
 # ReDoc renders with styled-components and a web worker; only its page gets those allowances.

@@ -1,0 +1,3 @@
+"""Memories, collections, documents and search."""
+
+urlpatterns: list = []
