@@ -16,6 +16,8 @@ from audit.services import audit_event_record
 from core.exceptions import ValidationFailed
 from organizations.access import organization_action_require
 from organizations.roles import Action, Role
+from scans.engine.findings import Category, Severity
+from scans.engine.findings import fingerprint as engine_fingerprint
 from scans.models import Finding, Scan, Triage
 
 if TYPE_CHECKING:
@@ -152,3 +154,37 @@ def notification_settings_update(
             data={"changed": changed},
         )
     return current
+
+
+def _sender(actor: "Actor") -> str:
+    api_key = getattr(actor, "api_key", None)
+    return f"API key {api_key.prefix}…" if api_key is not None else actor.email
+
+
+@transaction.atomic
+def alerts_raise_for_blocked_prompt(
+    *, organization: "Organization", actor: "Actor", categories: list[str], scores: dict[str, int]
+) -> Alert | None:
+    """Raise an alert for a completion the guardrails blocked: one open alert per sender, categories and
+    day, so a person retrying a jailbreak fills no inbox. The alert names the risks, never the prompt."""
+    sender = _sender(actor)
+    day = timezone.now().date().isoformat()
+    fingerprint = engine_fingerprint(
+        rule_id="prompt.blocked", value=f"{sender}|{','.join(sorted(categories))}", path=day
+    )
+    named = ", ".join(f"{category.replace('_', ' ')} {scores.get(category, 0)}/100" for category in categories)
+    alert = Alert(
+        organization=organization,
+        fingerprint=fingerprint,
+        kind=Category.PROMPT,
+        severity=Severity.HIGH,
+        title=f"Blocked prompt: {', '.join(category.replace('_', ' ') for category in categories)}",
+        message=f"The guardrails blocked a chat prompt from {sender} ({named}). "
+        "The prompt was not sent to any model; it is kept only in its sender's own chat.",
+    )
+    Alert.objects.bulk_create([alert], ignore_conflicts=True)
+    raised = Alert.objects.in_organization(organization).filter(pk=alert.pk).first()
+    if raised is not None:
+        alerts_push(organization=organization, event="alert.created", alerts=[raised])
+        _notify(organization, [raised])
+    return raised

@@ -67,6 +67,7 @@ class AuditEvent(models.Model):
         API_KEY_REVOKED = "api_key.revoked", "API key revoked"
         FINDING_TRIAGED = "finding.triaged", "Finding triaged"
         NOTIFICATIONS_UPDATED = "notifications.updated", "Alert notifications changed"
+        GUARDRAILS_UPDATED = "guardrails.updated", "Guardrail policy changed"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(

@@ -32,6 +32,7 @@ class Action(StrEnum):
     ALERTS_VIEW = "alerts.view"
     ALERTS_MANAGE = "alerts.manage"
     NOTIFICATIONS_MANAGE = "notifications.manage"
+    GUARDRAILS_MANAGE = "guardrails.manage"
 
 
 _READ = frozenset(
@@ -49,6 +50,7 @@ _ADMINISTER = _WORK | {
     Action.API_KEYS_MANAGE,
     Action.AUDIT_VIEW,
     Action.NOTIFICATIONS_MANAGE,
+    Action.GUARDRAILS_MANAGE,
 }
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {

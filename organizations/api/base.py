@@ -40,6 +40,9 @@ class TenantSource:
     # A body field a client may leave out when the actor can only mean one organization (seed clients
     # that predate organizations): the key's own, or the one organization where the person may act.
     sole_default: bool = False
+    # A body field naming one of the organization's objects, read when the organization's own id is
+    # absent (`chat_id` in a completion): the object is found through its `visible_to` selector.
+    or_through: tuple[str, Callable[..., Model]] | None = None
 
 
 # A list of "yours" that names no organization: it spans every one where the action is allowed.
@@ -50,8 +53,14 @@ def in_url(name: str, *, via: Callable[..., Model] | None = None) -> TenantSourc
     return TenantSource("url", name, via)
 
 
-def in_body(name: str, *, via: Callable[..., Model] | None = None, sole_default: bool = False) -> TenantSource:
-    return TenantSource("body", name, via, sole_default=sole_default)
+def in_body(
+    name: str,
+    *,
+    via: Callable[..., Model] | None = None,
+    sole_default: bool = False,
+    or_through: tuple[str, Callable[..., Model]] | None = None,
+) -> TenantSource:
+    return TenantSource("body", name, via, sole_default=sole_default, or_through=or_through)
 
 
 def in_query(name: str, *, via: Callable[..., Model] | None = None) -> TenantSource:
@@ -142,11 +151,21 @@ class TenantAPIView(GenericAPIView):
         if source.where == "query":
             return request.query_params.get(source.name)
         value = request.data.get(source.name) if isinstance(request.data, dict) else None
+        if value is None and source.or_through is not None:
+            value = self._organization_id_through(source.or_through, request)
         if value is None and source.sole_default:
             value = self._sole_organization_id(source, request)
         if value is None:
             raise ValidationFailed(errors={source.name: ["This field is required."]})
         return value
+
+    def _organization_id_through(self, through: tuple[str, Callable[..., Model]], request: Request) -> Any:
+        name, via = through
+        raw = request.data.get(name)
+        if raw is None:
+            return None
+        self.tenant_object = via(actor=request.user, **{name: _uuid(TenantSource("body", name), raw)})
+        return self.tenant_object.organization_id
 
     def _sole_organization_id(self, source: TenantSource, request: Request) -> Any:
         allowed = organizations_allowing(actor=request.user, action=self.action_for(request.method))

@@ -19,6 +19,7 @@ from organizations.roles import ROLE_ACTIONS, SCOPE_ACTIONS, Action, Role, Scope
         (Action.ALERTS_VIEW, {"owner", "admin", "member", "viewer"}),
         (Action.ALERTS_MANAGE, {"owner", "admin", "member"}),
         (Action.NOTIFICATIONS_MANAGE, {"owner", "admin"}),
+        (Action.GUARDRAILS_MANAGE, {"owner", "admin"}),
         (Action.PROJECTS_MANAGE, {"owner", "admin"}),
         (Action.MEMBERS_MANAGE, {"owner", "admin"}),
         (Action.INVITATIONS_MANAGE, {"owner", "admin"}),

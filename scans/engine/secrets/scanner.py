@@ -2,11 +2,22 @@
 
 import bisect
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from scans.engine.findings import Category, Confidence, Finding, fingerprint, mask, masked_line
+from scans.engine.findings import Category, Confidence, Finding, Severity, fingerprint, mask, masked_line
 from scans.engine.secrets.generic import GenericRule, NameWords, find_generic
 from scans.engine.secrets.matcher import best_prefilter
 from scans.engine.secrets.rules import Candidate, Rule, load_rules
+
+_Kept = tuple["Rule | GenericRule", str, Confidence]
+
+
+@dataclass(frozen=True, slots=True)
+class SecretSpan:
+    start: int
+    end: int
+    rule_id: str
+    severity: Severity
 
 
 class SecretScanner:
@@ -25,6 +36,26 @@ class SecretScanner:
 
     def scan_bytes(self, path: str, data: bytes, *, text: str | None = None) -> list[Finding]:
         """Findings in one file's bytes; most files end after the prefilter, without being decoded."""
+        found = self._found(path, data, text)
+        if not found:
+            return []
+        text = data.decode("utf-8", "replace") if text is None else text
+        lines = _LineIndex(text)
+        # Each snippet masks every secret found on its line, so one finding never shows another's value.
+        by_line: dict[int, list[str]] = {}
+        for (start, _), (_, value, _) in found:
+            by_line.setdefault(lines.row(start), []).append(value)
+        return [
+            _finding(rule, value, confidence, start, path, lines, by_line[lines.row(start)])
+            for (start, _), (rule, value, confidence) in found
+        ]
+
+    def spans(self, text: str, *, path: str = "message.txt") -> list[SecretSpan]:
+        """Where each secret in `text` is, for a caller that replaces them (the gateway's redaction)."""
+        found = self._found(path, text.encode("utf-8", "surrogatepass"), text)
+        return [SecretSpan(start, end, rule.id, rule.severity) for (start, end), (rule, _, _) in found]
+
+    def _found(self, path: str, data: bytes, text: str | None) -> list[tuple[tuple[int, int], _Kept]]:
         hits = self._prefilter.candidates(data)
         words = self._name_words.present(data) if self._name_words is not None else []
         if not hits and not words:
@@ -32,7 +63,7 @@ class SecretScanner:
         if text is None:
             text = data.decode("utf-8", "replace")
         lowered = text.lower()
-        best: dict[tuple[int, int], tuple[Rule | GenericRule, str, Confidence]] = {}
+        best: dict[tuple[int, int], _Kept] = {}
         for index in sorted(hits):
             rule = self.rules[index]
             if not any(keyword in lowered for keyword in rule.keywords):
@@ -48,18 +79,7 @@ class SecretScanner:
             for found in find_generic(path, text, lowered, words):
                 if not claimed.overlaps(found.start, found.end):
                     best.setdefault((found.start, found.end), (found.rule, found.value, found.confidence))
-        if not best:
-            return []
-        lines = _LineIndex(text)
-        found = sorted(best.items(), key=lambda item: item[0])
-        # Each snippet masks every secret found on its line, so one finding never shows another's value.
-        by_line: dict[int, list[str]] = {}
-        for (start, _), (_, value, _) in found:
-            by_line.setdefault(lines.row(start), []).append(value)
-        return [
-            _finding(rule, value, confidence, start, path, lines, by_line[lines.row(start)])
-            for (start, _), (rule, value, confidence) in found
-        ]
+        return sorted(best.items(), key=lambda item: item[0])
 
 
 class _Claimed:

@@ -1,0 +1,124 @@
+"""The model registry: what the settings declare, plus what operators add in the Django admin (a row
+of the same id replaces the settings' entry), minus what an organization switched off.
+
+Providers are made once per event loop: each holds an HTTP client whose pooled connections belong to
+the loop that opened them.
+"""
+
+import weakref
+from asyncio import AbstractEventLoop, get_running_loop
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+from chats.models import ChatModel, OrganizationModel
+from chats.providers.base import Provider
+from core.exceptions import ValidationFailed
+from organizations.models import Organization
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    id: str
+    provider: str
+    name: str = ""
+    upstream_model: str = ""
+    context_window: int = 8192
+    capabilities: tuple[str, ...] = ("chat", "stream")
+    price_in_per_1k: Decimal = Decimal(0)
+    price_out_per_1k: Decimal = Decimal(0)
+    fallback_model_id: str = ""
+    enabled: bool = field(default=True, compare=False)
+
+    @property
+    def upstream(self) -> str:
+        return self.upstream_model or self.id
+
+    def cost(self, *, tokens_in: int, tokens_out: int) -> Decimal:
+        return (self.price_in_per_1k * tokens_in + self.price_out_per_1k * tokens_out) / 1000
+
+
+def _from_settings(entry: dict) -> ModelSpec:
+    prices = {key: Decimal(str(entry[key])) for key in ("price_in_per_1k", "price_out_per_1k") if key in entry}
+    return ModelSpec(
+        id=entry["id"],
+        provider=entry["provider"],
+        name=entry.get("name", ""),
+        upstream_model=entry.get("upstream_model", ""),
+        context_window=entry.get("context_window", 8192),
+        capabilities=tuple(entry.get("capabilities", ("chat", "stream"))),
+        fallback_model_id=entry.get("fallback_model_id", ""),
+        **prices,
+    )
+
+
+def _from_row(row: ChatModel) -> ModelSpec:
+    return ModelSpec(
+        id=row.model_id,
+        provider=row.provider,
+        name=row.name,
+        upstream_model=row.upstream_model,
+        context_window=row.context_window,
+        capabilities=tuple(row.capabilities or ("chat", "stream")),
+        price_in_per_1k=row.price_in_per_1k,
+        price_out_per_1k=row.price_out_per_1k,
+        fallback_model_id=row.fallback_model_id,
+        enabled=row.is_enabled,
+    )
+
+
+def registry_models(organization: Organization | None = None) -> list[ModelSpec]:
+    """Every model an organization may use (every enabled one with a configured provider, without one)."""
+    specs = {entry["id"]: _from_settings(entry) for entry in settings.LLM_MODELS}
+    specs.update({row.model_id: _from_row(row) for row in ChatModel.objects.all()})
+    switched: dict[str, bool] = {}
+    if organization is not None:
+        switched = dict(OrganizationModel.objects.in_organization(organization).values_list("model_id", "is_enabled"))
+    return [
+        spec
+        for spec in specs.values()
+        if spec.enabled and spec.provider in settings.LLM_PROVIDERS and switched.get(spec.id, True)
+    ]
+
+
+def registry_model(organization: Organization, model_id: str | None, *, field_name: str = "model") -> ModelSpec:
+    """The model a request names (the default when it names none), or 422 naming the models it may use."""
+    wanted = model_id or settings.LLM_DEFAULT_MODEL
+    available = registry_models(organization)
+    for spec in available:
+        if spec.id == wanted:
+            return spec
+    names = ", ".join(spec.id for spec in available) or "none"
+    raise ValidationFailed(errors={field_name: [f"Unknown or disabled model. Available: {names}."]})
+
+
+def registry_fallback(organization: Organization, spec: ModelSpec) -> ModelSpec | None:
+    """The model tried when `spec`'s provider stays down: its own fallback, else the deployment's."""
+    wanted = spec.fallback_model_id or settings.LLM_FALLBACK_MODEL
+    if not wanted or wanted == spec.id:
+        return None
+    return next((candidate for candidate in registry_models(organization) if candidate.id == wanted), None)
+
+
+_providers: "weakref.WeakKeyDictionary[AbstractEventLoop, dict[str, Provider]]" = weakref.WeakKeyDictionary()
+
+
+def provider_for(spec: ModelSpec) -> Provider:
+    """The provider serving `spec`, made once per provider and event loop (call it from the loop)."""
+    made = _providers.setdefault(get_running_loop(), {})
+    if spec.provider not in made:
+        config = dict(settings.LLM_PROVIDERS[spec.provider])
+        backend = import_string(config.pop("backend"))
+        made[spec.provider] = backend(name=spec.provider, **config)
+    return made[spec.provider]
+
+
+@receiver(setting_changed)
+def _forget_providers(*, setting: str, **kwargs: object) -> None:
+    # Tests point providers at new loopback servers; a provider made before would keep the old address.
+    if setting == "LLM_PROVIDERS":
+        _providers.clear()

@@ -1,0 +1,47 @@
+"""The organization's guardrail policy: read on every completion, changed by owners and admins."""
+
+from typing import Any
+
+from django.utils import timezone
+
+from audit.models import AuditEvent
+from audit.services import audit_event_record
+from chats.guardrails import REDACTABLE, Category, Policy, Verdict
+from chats.models import GuardrailPolicy
+from core.exceptions import ValidationFailed
+from organizations.access import organization_action_require
+from organizations.models import Organization
+from organizations.roles import Action
+
+
+def guardrail_policy_get(*, organization: Organization) -> Policy:
+    stored = GuardrailPolicy.objects.in_organization(organization).values_list("rules", flat=True).first()
+    return Policy.from_stored(stored)
+
+
+def _checked(rules: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    errors: dict[str, list[str]] = {}
+    for name, rule in rules.items():
+        if name not in Category.__members__.values():
+            errors[name] = [f"Unknown category. Use one of: {', '.join(Category)}."]
+        elif rule.get("action") == Verdict.REDACT and name not in REDACTABLE:
+            errors[name] = ["Only pii and secrets can be redacted; block, warn or allow this category."]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return rules
+
+
+def guardrail_policy_update(*, actor: Any, organization: Organization, rules: dict[str, dict[str, Any]]) -> Policy:
+    """Save the categories given over the current policy; the others keep what they had."""
+    organization_action_require(actor=actor, organization=organization, action=Action.GUARDRAILS_MANAGE)
+    policy, _ = GuardrailPolicy.objects.in_organization(organization).get_or_create(organization=organization)
+    policy.rules = {**policy.rules, **_checked(rules)}
+    policy.updated_at = timezone.now()
+    policy.save(update_fields=["rules", "updated_at"])
+    audit_event_record(
+        action=AuditEvent.Action.GUARDRAILS_UPDATED,
+        user=actor,
+        organization=organization,
+        data={"categories": sorted(rules)},
+    )
+    return Policy.from_stored(policy.rules)
