@@ -7,7 +7,7 @@ a buffering guardrail would. Secrets and personal data the model wrote are repla
 placeholders the person's own values were sent as get those values back.
 """
 
-from chats.guardrails import Category, Policy, Redactor, Screening, Verdict
+from chats.guardrails import ANSWER_PII_TYPES, Category, Policy, Redactor, Screening, Verdict
 from scans.engine.pii import restore
 
 HOLD_CHARS = 24
@@ -19,7 +19,7 @@ class AnswerScreen:
     def __init__(self, policy: Policy, mapping: dict[str, str]) -> None:
         self._mapping = mapping
         self._found = Screening()  # what the answer held, counted apart from the prompt's screening
-        self._redactor = Redactor(policy, self._found)
+        self._redactor = Redactor(policy, self._found, pii_types=ANSWER_PII_TYPES)
         self._actions = {category: policy.rules[category]["action"] for category in (Category.PII, Category.SECRETS)}
         self._pending = ""
         self._sent_tail = ""

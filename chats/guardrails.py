@@ -52,9 +52,20 @@ DEFAULT_RULES: dict[Category, dict[str, Any]] = {
     Category.INJECTION: {"action": Verdict.BLOCK, "threshold": 50},
     Category.DATA_EXFILTRATION: {"action": Verdict.BLOCK, "threshold": 60},
     Category.SYSTEM_PROMPT_EXPOSURE: {"action": Verdict.WARN, "threshold": 50},
-    Category.PII: {"action": Verdict.REDACT, "threshold": 50},
+    Category.PII: {"action": Verdict.REDACT, "threshold": 70},
     Category.SECRETS: {"action": Verdict.REDACT, "threshold": 0},
 }
+# The values a prompt may carry that identify someone: replaced before the provider sees them. Mentions
+# of special categories (health, religion...) are the prompt's subject, not a value to swap out, and a
+# city or a company is rarely personal; redacting them would leave the model nothing to answer.
+PROMPT_PII_TYPES = frozenset(
+    {
+        "EMAIL", "PHONE", "CREDIT_CARD", "IBAN", "US_SSN", "US_ITIN", "UK_NINO", "EU_VAT", "US_PASSPORT",
+        "US_DRIVER_LICENSE", "IP_ADDRESS", "MAC_ADDRESS", "CRYPTO_WALLET", "DATE_OF_BIRTH", "PERSON", "ADDRESS",
+    }
+)  # fmt: skip
+# In an answer only identifiers are screened: a model naming people and places is doing its job.
+ANSWER_PII_TYPES = PROMPT_PII_TYPES - {"PERSON", "ADDRESS"}
 _STRENGTH = {Verdict.ALLOW: 0, Verdict.WARN: 1, Verdict.REDACT: 2, Verdict.BLOCK: 3}
 
 
@@ -117,8 +128,8 @@ def secret_scanner() -> SecretScanner:
 class Redactor:
     """One placeholder per value across every message of a completion, so `<PHONE_1>` means one number."""
 
-    def __init__(self, policy: Policy, screening: Screening) -> None:
-        self.policy, self.screening = policy, screening
+    def __init__(self, policy: Policy, screening: Screening, *, pii_types: frozenset[str] = PROMPT_PII_TYPES) -> None:
+        self.policy, self.screening, self.pii_types = policy, screening, pii_types
         self._placeholders: dict[str, str] = {}
         self._counts: dict[str, int] = {}
 
@@ -138,7 +149,7 @@ class Redactor:
             threshold = self.policy.rules[Category.PII]["threshold"]
             found += [
                 (entity.start, entity.end, Category.PII, entity.pii_type)
-                for entity in detect_pii(text).entities
+                for entity in detect_pii(text, types=self.pii_types).entities
                 if entity.score * 100 >= threshold
             ]
         found.sort()

@@ -1,12 +1,9 @@
 """The model registry: what the settings declare, plus what operators add in the Django admin (a row
 of the same id replaces the settings' entry), minus what an organization switched off.
 
-Providers are made once per event loop: each holds an HTTP client whose pooled connections belong to
-the loop that opened them.
+Providers are made once per process and configuration; each keeps its HTTP clients per event loop.
 """
 
-import weakref
-from asyncio import AbstractEventLoop, get_running_loop
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,17 +101,16 @@ def registry_fallback(organization: Organization, spec: ModelSpec) -> ModelSpec 
     return next((candidate for candidate in registry_models(organization) if candidate.id == wanted), None)
 
 
-_providers: "weakref.WeakKeyDictionary[AbstractEventLoop, dict[str, Provider]]" = weakref.WeakKeyDictionary()
+_providers: dict[str, Provider] = {}
 
 
 def provider_for(spec: ModelSpec) -> Provider:
-    """The provider serving `spec`, made once per provider and event loop (call it from the loop)."""
-    made = _providers.setdefault(get_running_loop(), {})
-    if spec.provider not in made:
+    """The provider serving `spec`, made once: its connection pools are reused by every request."""
+    if spec.provider not in _providers:
         config = dict(settings.LLM_PROVIDERS[spec.provider])
         backend = import_string(config.pop("backend"))
-        made[spec.provider] = backend(name=spec.provider, **config)
-    return made[spec.provider]
+        _providers[spec.provider] = backend(name=spec.provider, **config)
+    return _providers[spec.provider]
 
 
 @receiver(setting_changed)

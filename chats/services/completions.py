@@ -65,6 +65,9 @@ class Prepared:
     policy: Policy
     chat: Chat | None = None
     user_message: Message | None = None
+    # The model, then the fallback tried when its provider stays down (resolved here: the async side
+    # never reads the database).
+    candidates: list[ModelSpec] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
 
 
@@ -162,7 +165,9 @@ def completion_prepare(
         passages=screening.passages,
         timeout=settings.LLM_TIMEOUT_SECONDS,
     )
+    fallback = registry.registry_fallback(organization, spec)
     prepared = Prepared(actor, organization, spec, request, screening, policy, chat=chat)
+    prepared.candidates = [spec, fallback] if fallback else [spec]
     if chat is not None:
         prepared.user_message = Message.objects.create(
             chat=chat,
@@ -191,11 +196,6 @@ def _blocked(*, actor: Any, organization: Organization, chat: Chat | None, quest
     )
 
 
-def _candidates(prepared: Prepared) -> list[ModelSpec]:
-    fallback = registry.registry_fallback(prepared.organization, prepared.spec)
-    return [prepared.spec, fallback] if fallback else [prepared.spec]
-
-
 def _for(spec: ModelSpec, request: CompletionRequest) -> CompletionRequest:
     return (
         request if spec.upstream == request.model else CompletionRequest(**{**request.__dict__, "model": spec.upstream})
@@ -215,7 +215,7 @@ def _unavailable(failure: ProviderFailure | None) -> ProviderUnavailable:
 async def completion_run(prepared: Prepared) -> Answer:
     """A whole answer: each candidate model with its retries in turn, then 503 PROVIDER_UNAVAILABLE."""
     failure: ProviderFailure | None = None
-    for spec in _candidates(prepared):
+    for spec in prepared.candidates:
         provider = registry.provider_for(spec)
         for attempt in range(settings.LLM_RETRIES + 1):
             try:
@@ -255,7 +255,7 @@ async def _events(prepared: Prepared, said: _Said) -> AsyncIterator[Delta | Stre
     delta is retried, then the fallback is tried; one that breaks later raises, since sending it
     again would repeat what the client has already seen."""
     failure: ProviderFailure | None = None
-    for spec in _candidates(prepared):
+    for spec in prepared.candidates:
         said.spec = spec
         provider = registry.provider_for(spec)
         for attempt in range(settings.LLM_RETRIES + 1):
