@@ -32,6 +32,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # Aliases of the canonical views at the paths the seeds document (docs/COMPATIBILITY.md).
     path("", include("config.compat.urls")),
+    path("v1/", include("chats.api.openai_urls")),
     re_path(r"^api/", api_not_found),
     re_path(r"^v1/", api_not_found),
     re_path(r"^auth/", api_not_found),  # seed 000's API root

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.api.middleware.ClientContextMiddleware",
+    "config.api.openai_shape.OpenAIErrorShapeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.api.middleware.ApiBodyLimitMiddleware",

@@ -168,12 +168,15 @@ class TenantAPIView(GenericAPIView):
         return self.tenant_object.organization_id
 
     def _sole_organization_id(self, source: TenantSource, request: Request) -> Any:
+        # Where the action is allowed first; failing that, the only organization the actor belongs to,
+        # so that a viewer (or a key without the scope) is told 403 rather than asked for an id.
         allowed = organizations_allowing(actor=request.user, action=self.action_for(request.method))
-        ids = list(allowed.values_list("pk", flat=True)[:2])
-        if len(ids) == 1:
-            return ids[0]
-        if ids:
-            raise ValidationFailed(errors={source.name: ["You belong to several organizations: name one."]})
+        for candidates in (allowed, Organization.objects.visible_to(request.user)):
+            ids = list(candidates.values_list("pk", flat=True)[:2])
+            if len(ids) > 1:
+                raise ValidationFailed(errors={source.name: ["You belong to several organizations: name one."]})
+            if ids:
+                return ids[0]
         return None
 
     def _organization_of(self, source: TenantSource, object_id: UUID) -> Organization:

@@ -1,0 +1,133 @@
+"""The OpenAI-compatible API at `/v1/`: point the official `openai` client (or anything speaking its
+protocol) at Bastion with an organization API key of scope `chat`, and every call is guarded,
+metered and grounded exactly as `chat/completions` is. Errors come in OpenAI's shape
+(config/api/openai_shape.py)."""
+
+import json
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.http import StreamingHttpResponse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from chats import registry
+from chats.api import openai_serializers as io
+from chats.services.completions import (
+    Answer,
+    Prepared,
+    StreamDone,
+    completion_prepare,
+    completion_run,
+    completion_stream,
+)
+from config.api.exceptions import error_body
+from config.api.openai_shape import openai_error_body
+from core.exceptions import BastionError, ResourceNotFound, ValidationFailed
+from organizations.api.base import TenantAPIView, in_body, in_query
+from organizations.roles import Action
+
+TAGS = ["openai-compatible"]
+# OpenAI's finish reasons; an answer Bastion cut short (the provider broke off) ends as "stop",
+# followed by an error object, which is how OpenAI itself reports a stream that failed midway.
+_FINISH = {"stop": "stop", "length": "length", "content_filter": "content_filter", "tool_calls": "tool_calls"}
+
+
+def _usage(answer: Answer) -> dict[str, int]:
+    tokens_in, tokens_out = answer.usage.tokens_in, answer.usage.tokens_out
+    return {"prompt_tokens": tokens_in, "completion_tokens": tokens_out, "total_tokens": tokens_in + tokens_out}
+
+
+def _data(payload: dict[str, Any]) -> str:
+    return f"data: {json.dumps(payload, separators=(',', ':'))}\n\n"
+
+
+async def _chunks(prepared: Prepared, base: dict[str, Any], include_usage: bool) -> AsyncIterator[str]:
+    first = True
+    async with aclosing(completion_stream(prepared)) as stream:
+        try:
+            async for item in stream:
+                if isinstance(item, StreamDone):
+                    answer = item.answer
+                    finish = _FINISH.get(answer.finish_reason, "stop")
+                    yield _data({**base, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]})
+                    if include_usage:
+                        yield _data({**base, "choices": [], "usage": _usage(answer)})
+                    if answer.finish_reason == "error":
+                        yield _data({"error": {"message": "The model provider failed midway.", "type": "server_error",
+                                               "param": None, "code": "PROVIDER_UNAVAILABLE"}})  # fmt: skip
+                    continue
+                delta = {"role": "assistant", "content": item} if first else {"content": item}
+                first = False
+                yield _data({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
+        except BastionError as error:
+            body = error_body(detail=str(error.detail), status_code=error.status_code, error_code=error.error_code)
+            yield _data(openai_error_body(body))
+    yield "data: [DONE]\n\n"
+
+
+class OpenAIModelListView(TenantAPIView):
+    required_actions = {"GET": Action.CHAT_USE}
+    organization_from = in_query("organization_id")
+
+    @extend_schema(summary="Models (OpenAI's list shape)", responses={200: OpenApiResponse(description="A list."),},
+                   tags=TAGS)  # fmt: skip
+    def get(self, request: Request) -> Response:
+        organization = self.organization or self.allowed_organizations().first()
+        data = [
+            {"id": spec.id, "object": "model", "created": 0, "owned_by": spec.provider}
+            for spec in registry.registry_models(organization)
+        ]
+        return Response({"object": "list", "data": data})
+
+
+class OpenAIChatCompletionsView(TenantAPIView):
+    required_actions = {"POST": Action.CHAT_USE}
+    organization_from = in_body("organization_id", sole_default=True)
+
+    @extend_schema(
+        summary="Chat completions (OpenAI's protocol), guarded and metered",
+        description="Streams with `stream: true`, including `stream_options.include_usage`.",
+        request=io.OpenAIChatInputSerializer,
+        responses={200: OpenApiResponse(description="A chat.completion, or chat.completion.chunk events.")},
+        tags=TAGS,
+    )
+    def post(self, request: Request) -> Response | StreamingHttpResponse:
+        given = io.OpenAIChatInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = given.validated_data
+        try:
+            prepared = completion_prepare(
+                actor=request.user,
+                organization=self.organization,
+                messages=[dict(message) for message in fields["messages"]],
+                model=fields["model"],
+                temperature=fields.get("temperature"),
+                max_tokens=fields.get("max_tokens") or fields.get("max_completion_tokens"),
+            )
+        except ValidationFailed as error:
+            if error.errors and "model" in error.errors:  # as OpenAI answers: 404, the client's NotFoundError
+                raise ResourceNotFound(f"The model `{fields['model']}` does not exist or is not enabled.") from None
+            raise
+        base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "created": int(time.time()), "model": prepared.spec.id}
+        if fields["stream"]:
+            include_usage = bool((fields.get("stream_options") or {}).get("include_usage"))
+            chunk_base = {**base, "object": "chat.completion.chunk"}
+            response = StreamingHttpResponse(
+                _chunks(prepared, chunk_base, include_usage), content_type="text/event-stream"
+            )
+            response["Cache-Control"] = "no-cache"
+            return response
+        answer = async_to_sync(completion_run)(prepared)
+        choice = {
+            "index": 0,
+            "message": {"role": "assistant", "content": answer.content},
+            "finish_reason": _FINISH.get(answer.finish_reason, "stop"),
+        }
+        body = {**base, "object": "chat.completion", "model": answer.model, "choices": [choice]}
+        return Response({**body, "usage": _usage(answer), "guardrail": answer.guardrail})
