@@ -40,6 +40,13 @@ class AlreadyExists(BastionError):
     default_detail = "This value is already taken."
 
 
+class OrganizationRequired(BastionError):
+    # Not a malformed body: the same request is complete from someone in exactly one organization.
+    status_code = 422
+    error_code = "ORGANIZATION_REQUIRED"
+    default_detail = "Name the organization (organization_id): you belong to none, or to several."
+
+
 class NotAuthenticated(BastionError):
     status_code = 401
     error_code = "NOT_AUTHENTICATED"

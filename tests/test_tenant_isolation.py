@@ -27,6 +27,7 @@ from organizations.roles import Role, Scope, role_allows, scopes_allow
 from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
 from tests.alerts.factories import AlertFactory
+from tests.chats.factories import ChatFactory, SystemPromptFactory
 from tests.organizations.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -39,6 +40,9 @@ from tests.scans.factories import FindingFactory
 METHODS = ["get", "put", "patch", "delete", "post"]
 # A body each write accepts, so an allowed role reaches the action rather than a validation error.
 BODIES = {
+    "chat-detail": {"title": "Renamed"},
+    "system-prompt-detail": {"name": "Renamed", "content": "Be brief."},
+    "guardrail-policy": {"pii": {"action": "warn", "threshold": 50}},
     "membership-detail": {"role": "viewer"},
     "organization-detail": {"name": "Renamed"},
     "alert-detail": {"is_read": True},
@@ -58,6 +62,8 @@ class World:
     device: TOTPDevice
     finding: object
     alert: object
+    chat: object
+    system_prompt: object
 
     @property
     def scan(self) -> object:
@@ -80,6 +86,8 @@ def _world() -> World:
         device=enrolled.device,
         finding=FindingFactory(scan__project=project),
         alert=AlertFactory(scan__project=project),
+        chat=ChatFactory(organization=organization, user=bystander.user),
+        system_prompt=SystemPromptFactory(organization=organization),
     )
 
 
@@ -93,13 +101,17 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "device_id": lambda world: world.device.pk,
     "scan_id": lambda world: world.scan.pk,
     "alert_id": lambda world: world.alert.pk,
+    "chat_id": lambda world: world.chat.pk,
+    "system_prompt_id": lambda world: world.system_prompt.pk,
 }
 # Other path values, which name no object on their own (the organization comes from the body).
 PATH_VALUES: dict[str, Callable[[World], object]] = {
     "fingerprint": lambda world: world.finding.fingerprint,
 }
 # Parameters of objects owned by one user rather than an organization: no role applies.
-USER_OWNED = {"device_id"}
+USER_OWNED = {"device_id", "chat_id"}
+# Of those, the ones kept inside an organization: its other members get 404 as outsiders do.
+PRIVATE_IN_ORGANIZATION = {"chat_id"}
 
 
 @dataclass(frozen=True)
@@ -155,7 +167,14 @@ LISTED: dict[str, Callable[[World], object]] = {
     "api-key-list": lambda world: world.api_key.pk,
     "scan-list": lambda world: world.scan.pk,
     "alert-list": lambda world: world.alert.pk,
+    "system-prompt-list": lambda world: world.system_prompt.pk,
 }
+# Lists of what one person owns: nobody else, in the organization or not, ever sees the World's row.
+OWN_LISTED: dict[str, Callable[[World], object]] = {
+    "chat-list": lambda world: world.chat.pk,
+}
+# GETs without an id that list no organization's objects, and why.
+NOT_LISTS = {"model-list": "the deployment's model registry, as the organization may use it"}
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
 
@@ -167,7 +186,8 @@ def _client_for(user) -> APIClient:
 
 
 def _call(client: APIClient, route: Route, method: str, world: World):
-    return getattr(client, method)(route.url(world), BODIES.get(route.name, {}), format="json")
+    body = {} if method == "get" else BODIES.get(route.name, {})  # a GET's data would be its query string
+    return getattr(client, method)(route.url(world), body, format="json")
 
 
 def test_every_id_parameter_of_the_api_is_known_here():
@@ -190,7 +210,7 @@ def test_every_tenant_view_declares_the_action_each_method_needs():
 
 
 def test_every_list_across_organizations_is_known_here():
-    assert {route.name for route in LISTS} == set(LISTED)
+    assert {route.name for route in LISTS} == set(LISTED) | set(OWN_LISTED) | set(NOT_LISTS)
 
 
 @pytest.mark.django_db
@@ -218,9 +238,8 @@ def test_another_organizations_api_key_gets_404(route, method):
     _, raw_key = api_key_with_secret(scopes=("read", "scans:write", "chat"))
 
     client = APIClient()
-    response = getattr(client, method)(
-        route.url(world), BODIES.get(route.name, {}), format="json", HTTP_X_API_KEY=raw_key
-    )
+    client.credentials(HTTP_X_API_KEY=raw_key)
+    response = _call(client, route, method, world)
 
     assert response.status_code == 404, response.content
 
@@ -276,7 +295,7 @@ def test_each_api_key_scope_gets_exactly_what_the_scope_table_says(route, method
 
 
 LIST_ACTORS = [("role", role) for role in Role.values] + [("scope", scope) for scope in Scope.values]
-LIST_CASES = [(route, kind, name) for route in LISTS for kind, name in LIST_ACTORS]
+LIST_CASES = [(route, kind, name) for route in LISTS if route.name in LISTED for kind, name in LIST_ACTORS]
 
 
 @pytest.mark.django_db
@@ -325,6 +344,10 @@ FIELD_BODIES = {
     "scan-prompt": {"prompt": "Summarise this article."},
     "scan-pii": {"content": "Nothing personal here."},
     "finding-triage": {"status": "false_positive", "reason": "test data"},
+    "model-generate": {"prompt": "Say hello."},
+    "chat-list": {"title": "Named elsewhere"},
+    "chat-completions": {"messages": [{"role": "user", "content": "Say hello."}]},
+    "system-prompt-list": {"name": "Named elsewhere", "content": "Be brief."},
 }
 
 
@@ -424,3 +447,42 @@ def test_the_matrix_counts_its_body_and_query_cases():
 
     assert wheres.count("body") >= 2
     assert wheres.count("query") >= 2
+
+
+PRIVATE_CASES = [(route, method) for route, method in CASES if set(route.parameters) & PRIVATE_IN_ORGANIZATION]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("route", "method"), PRIVATE_CASES, ids=[f"{r.name}-{m}" for r, m in PRIVATE_CASES])
+def test_a_colleague_gets_404_for_what_one_person_owns_and_changes_nothing(route, method):
+    world = _world()
+    colleague = MembershipFactory(organization=world.organization, role=Role.OWNER)  # even the owner
+
+    response = _call(_client_for(colleague.user), route, method, world)
+
+    assert response.status_code == 404, response.content
+    world.chat.refresh_from_db()
+    assert world.chat.title != "Renamed"
+
+
+OWN_LIST_CASES = [(route, kind, name) for route in LISTS if route.name in OWN_LISTED for kind, name in LIST_ACTORS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "kind", "name"), OWN_LIST_CASES, ids=[f"{r.name}-{kind}-{name}" for r, kind, name in OWN_LIST_CASES]
+)
+def test_a_list_of_ones_own_never_shows_another_persons_object(route, kind, name):
+    world = _world()
+    client = (
+        _client_for(MembershipFactory(organization=world.organization, role=name).user)
+        if kind == "role"
+        else _key_client(world, name)
+    )
+
+    response = client.get(route.url(world))
+
+    assert response.status_code == 200, response.content
+    assert str(OWN_LISTED[route.name](world)) not in {item["id"] for item in response.json()["items"]}
+    owner = _client_for(world.chat.user).get(route.url(world))
+    assert str(OWN_LISTED[route.name](world)) in {item["id"] for item in owner.json()["items"]}

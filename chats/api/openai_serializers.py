@@ -43,18 +43,15 @@ class StreamOptionsSerializer(serializers.Serializer):
 
 class OpenAIChatInputSerializer(serializers.Serializer):
     model = serializers.CharField(max_length=100)
-    messages = OpenAIMessageSerializer(many=True, min_length=1, max_length=settings.LLM_MAX_MESSAGES)
+    messages = serializers.ListField(
+        child=OpenAIMessageSerializer(), min_length=1, max_length=settings.LLM_MAX_MESSAGES
+    )
     temperature = serializers.FloatField(min_value=0, max_value=2, required=False, allow_null=True)
     max_tokens = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
     max_completion_tokens = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
     stream = serializers.BooleanField(default=False)
     stream_options = StreamOptionsSerializer(required=False, allow_null=True)
     n = serializers.IntegerField(min_value=1, max_value=1, required=False, help_text="Only 1 is supported.")
-
-    def validate_messages(self, messages: list[dict]) -> list[dict]:
-        if messages[-1]["role"] != "user":
-            raise serializers.ValidationError("The last message must be the user's.")
-        return messages
 
 
 class OpenAIEmbeddingsInputSerializer(serializers.Serializer):

@@ -61,17 +61,17 @@ class CompletionInputSerializer(serializers.Serializer):
     organization_id = serializers.UUIDField(required=False, help_text="Left out with `chat_id`: the chat's.")
     chat_id = serializers.UUIDField(required=False, help_text="Continue this chat: its history and model apply.")
     model = serializers.CharField(max_length=100, required=False)
-    messages = CompletionMessageSerializer(many=True, min_length=1, max_length=settings.LLM_MAX_MESSAGES)
+    messages = serializers.ListField(
+        child=CompletionMessageSerializer(),
+        min_length=1,
+        max_length=settings.LLM_MAX_MESSAGES,
+        help_text="The new turn (with `chat_id`, after the chat's history); the newest user message is screened.",
+    )
     temperature = serializers.FloatField(min_value=0, max_value=2, required=False)
     max_tokens = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
     stream = serializers.BooleanField(default=False, help_text="Answer as Server-Sent Events.")
     use_rag = serializers.BooleanField(default=False, help_text="Ground the answer in documents and memories.")
     collection_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=20)
-
-    def validate_messages(self, messages: list[dict]) -> list[dict]:
-        if messages[-1]["role"] != "user":
-            raise serializers.ValidationError("The last message must be the user's.")
-        return messages
 
 
 class AnswerMessageSerializer(serializers.Serializer):
@@ -101,6 +101,15 @@ class ModelOutputSerializer(serializers.Serializer):
     price_in_per_1k = serializers.DecimalField(max_digits=10, decimal_places=6)
     price_out_per_1k = serializers.DecimalField(max_digits=10, decimal_places=6)
     offline = serializers.BooleanField(help_text="Answers from retrieved context only; no language model.")
+
+
+class ModelListOutputSerializer(serializers.Serializer):
+    """The list shape, whole: a registry is short, so it comes in one page."""
+
+    items = ModelOutputSerializer(many=True)
+    total = serializers.IntegerField()
+    skip = serializers.IntegerField()
+    limit = serializers.IntegerField()
 
 
 class ModelListQuerySerializer(serializers.Serializer):

@@ -10,14 +10,14 @@ from rest_framework.response import Response
 from chats import registry
 from chats.api import serializers as io
 from chats.api.sse import sse_response
+from chats.exceptions import ChatArchived, PromptBlocked
 from chats.models import Chat
 from chats.selectors import chats as selectors
 from chats.services import chats as services
 from chats.services.completions import Answer, completion_prepare, completion_run
 from chats.services.policies import guardrail_policy_get, guardrail_policy_update
-from config.api.permissions import IsUser
-from config.api.serializers import ErrorSerializer
-from core.exceptions import ResourceNotFound
+from core.exceptions import AlreadyExists, ResourceNotFound
+from core.providers import ProviderUnavailable
 from organizations.api.base import TenantAPIView, in_body, in_query, in_url
 from organizations.roles import Action
 
@@ -51,7 +51,7 @@ class ModelListView(TenantAPIView):
         summary="The models an organization may use",
         description="Without `organization_id`: those of your only organization (or the deployment's registry).",
         parameters=[io.ModelListQuerySerializer],
-        responses={200: io.ModelOutputSerializer(many=True)},
+        responses={200: io.ModelListOutputSerializer},
         tags=TAGS,
     )
     def get(self, request: Request) -> Response:
@@ -60,11 +60,17 @@ class ModelListView(TenantAPIView):
         body = [
             {**spec.__dict__, "name": spec.name or spec.id, "offline": spec.provider == "offline"} for spec in specs
         ]
-        return Response(io.ModelOutputSerializer(body, many=True).data)
+        return Response(
+            io.ModelListOutputSerializer({"items": body, "total": len(body), "skip": 0, "limit": len(body)}).data
+        )
+
+
+GATEWAY_ERRORS = (PromptBlocked, ProviderUnavailable)
 
 
 class ModelGenerateView(TenantAPIView):
     required_actions = {"POST": Action.CHAT_USE}
+    domain_errors = {"POST": GATEWAY_ERRORS}
     organization_from = in_body("organization_id", sole_default=True)
 
     @extend_schema(
@@ -72,7 +78,7 @@ class ModelGenerateView(TenantAPIView):
         description="One completion with no chat: guardrails, usage metering and the fallback apply as in "
         "`chat/completions`.",
         request=io.GenerateInputSerializer,
-        responses={200: io.GenerateOutputSerializer, 422: ErrorSerializer, 503: ErrorSerializer},
+        responses={200: io.GenerateOutputSerializer},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -101,7 +107,6 @@ class ModelGenerateView(TenantAPIView):
 
 
 class ChatListView(TenantAPIView, generics.ListAPIView):
-    permission_classes = [IsUser, *TenantAPIView.permission_classes]
     required_actions = {"GET": Action.CHAT_USE, "POST": Action.CHAT_USE}
     organization_from = {"GET": in_query("organization_id"), "POST": in_body("organization_id", sole_default=True)}
     serializer_class = io.ChatOutputSerializer
@@ -120,7 +125,7 @@ class ChatListView(TenantAPIView, generics.ListAPIView):
     @extend_schema(
         summary="Start a chat",
         request=io.ChatCreateSerializer,
-        responses={201: io.ChatOutputSerializer, 422: ErrorSerializer},
+        responses={201: io.ChatOutputSerializer},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -143,7 +148,7 @@ class ChatDetailView(TenantAPIView):
     @extend_schema(
         summary="Rename, archive or reconfigure a chat",
         request=io.ChatInputSerializer,
-        responses={200: io.ChatOutputSerializer, 422: ErrorSerializer},
+        responses={200: io.ChatOutputSerializer},
         tags=TAGS,
     )
     def patch(self, request: Request, chat_id: UUID) -> Response:
@@ -173,6 +178,7 @@ class ChatMessageListView(TenantAPIView, generics.ListAPIView):
 
 class CompletionView(TenantAPIView):
     required_actions = {"POST": Action.CHAT_USE}
+    domain_errors = {"POST": (*GATEWAY_ERRORS, ChatArchived)}
     organization_from = in_body("organization_id", sole_default=True, or_through=("chat_id", selectors.chat_get))
 
     def chat_named(self, chat_id: UUID | None) -> Chat | None:
@@ -191,8 +197,6 @@ class CompletionView(TenantAPIView):
         request=io.CompletionInputSerializer,
         responses={
             200: OpenApiResponse(io.CompletionOutputSerializer, description="The answer (or an SSE stream)."),
-            422: ErrorSerializer,
-            503: ErrorSerializer,
         },
         tags=TAGS,
     )
@@ -212,6 +216,7 @@ class CompletionView(TenantAPIView):
 
 class SystemPromptListView(TenantAPIView, generics.ListAPIView):
     required_actions = {"GET": Action.CHAT_USE, "POST": Action.CHAT_USE}
+    domain_errors = {"POST": (AlreadyExists,)}
     organization_from = {"GET": in_query("organization_id"), "POST": in_body("organization_id", sole_default=True)}
     serializer_class = io.SystemPromptOutputSerializer
 
@@ -226,7 +231,7 @@ class SystemPromptListView(TenantAPIView, generics.ListAPIView):
     @extend_schema(
         summary="Add a system prompt to an organization's library",
         request=io.SystemPromptCreateSerializer,
-        responses={201: io.SystemPromptOutputSerializer, 422: ErrorSerializer},
+        responses={201: io.SystemPromptOutputSerializer},
         tags=TAGS,
     )
     def post(self, request: Request) -> Response:
@@ -240,6 +245,7 @@ class SystemPromptListView(TenantAPIView, generics.ListAPIView):
 class SystemPromptDetailView(TenantAPIView):
     required_actions = {"GET": Action.CHAT_USE, "PUT": Action.CHAT_USE, "PATCH": Action.CHAT_USE,
                         "DELETE": Action.CHAT_USE}  # fmt: skip
+    domain_errors = {"PUT": (AlreadyExists,), "PATCH": (AlreadyExists,)}
     organization_from = in_url("system_prompt_id", via=selectors.system_prompt_get)
 
     @extend_schema(summary="A system prompt", responses={200: io.SystemPromptOutputSerializer}, tags=TAGS)
@@ -257,7 +263,7 @@ class SystemPromptDetailView(TenantAPIView):
     @extend_schema(
         summary="Replace a system prompt",
         request=io.SystemPromptInputSerializer,
-        responses={200: io.SystemPromptOutputSerializer, 422: ErrorSerializer},
+        responses={200: io.SystemPromptOutputSerializer},
         tags=TAGS,
     )
     def put(self, request: Request, system_prompt_id: UUID) -> Response:
@@ -266,7 +272,7 @@ class SystemPromptDetailView(TenantAPIView):
     @extend_schema(
         summary="Change a system prompt",
         request=io.SystemPromptInputSerializer,
-        responses={200: io.SystemPromptOutputSerializer, 422: ErrorSerializer},
+        responses={200: io.SystemPromptOutputSerializer},
         tags=TAGS,
     )
     def patch(self, request: Request, system_prompt_id: UUID) -> Response:
@@ -296,7 +302,7 @@ class GuardrailPolicyView(TenantAPIView):
         description="Each category takes an action (allow, warn, block; redact for pii and secrets) and a "
         "threshold from 0 to 100. Categories left out keep their rule.",
         request=io.GuardrailPolicySerializer,
-        responses={200: io.GuardrailPolicySerializer, 422: ErrorSerializer},
+        responses={200: io.GuardrailPolicySerializer},
         tags=TAGS,
     )
     def patch(self, request: Request, organization_id: UUID) -> Response:

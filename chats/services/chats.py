@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from chats import registry
 from chats.models import Chat, SystemPrompt
-from core.exceptions import AlreadyExists, ValidationFailed
+from core.exceptions import AlreadyExists, InsufficientPermissions, ValidationFailed
 from organizations.access import organization_action_require
 from organizations.models import Organization
 from organizations.roles import Action
@@ -27,6 +27,9 @@ def _library_entry(organization: Organization, system_prompt_id: Any) -> SystemP
 
 def chat_create(*, actor: Any, organization: Organization, **fields: Any) -> Chat:
     organization_action_require(actor=actor, organization=organization, action=Action.CHAT_USE)
+    if getattr(actor, "is_api_key", False):
+        # A chat is a person's; a key completes without one (chat/completions with no chat_id, or /v1).
+        raise InsufficientPermissions("Chats belong to a person: an API key completes without a chat.")
     spec = registry.registry_model(organization, fields.get("model"))
     return Chat.objects.create(
         organization=organization,

@@ -343,7 +343,9 @@ def _finish(prepared: Prepared, said: _Said, redacted_out: dict[str, int], *, st
                 is_partial=partial,
             )
             message_id = message.pk
-            Chat.objects.filter(pk=prepared.chat.pk).update(updated_at=timezone.now())
+            Chat.objects.in_organization(prepared.organization).filter(pk=prepared.chat.pk).update(
+                updated_at=timezone.now()
+            )
         usage_record(
             organization=prepared.organization,
             actor=prepared.actor,

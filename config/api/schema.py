@@ -9,7 +9,7 @@ from rest_framework.permissions import AllowAny
 
 from config.api.permissions import IsUser
 from config.api.serializers import ErrorSerializer
-from core.exceptions import BastionError
+from core.exceptions import BastionError, OrganizationRequired
 
 # Per status: what it means, and the codes any operation can give with it.
 _ERRORS: dict[int, tuple[str, tuple[str, ...]]] = {
@@ -48,7 +48,11 @@ class BastionAutoSchema(AutoSchema):
     """
 
     def _domain_errors(self) -> tuple[type[BastionError], ...]:
-        return tuple(getattr(self.view, "domain_errors", {}).get(self.method, ()))
+        declared = tuple(getattr(self.view, "domain_errors", {}).get(self.method, ()))
+        source_for = getattr(self.view, "source_for", None)
+        source = source_for(self.method) if source_for else None
+        # A body that may leave its organization out is refused when the actor could mean none or several.
+        return (*declared, OrganizationRequired) if getattr(source, "sole_default", False) else declared
 
     def _has_body(self) -> bool:
         return self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None

@@ -27,7 +27,7 @@ LLM_MODELS: list[dict] = [
         "name": "Offline (answers from your documents and memories)",
         "provider": "offline",
         "context_window": 8192,
-        "capabilities": ["chat", "stream", "embeddings"],
+        "capabilities": ["chat", "stream"],
     }
 ]
 

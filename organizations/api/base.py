@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
 from config.api.permissions import IsUser, IsUserOrApiKey
-from core.exceptions import ValidationFailed
+from core.exceptions import OrganizationRequired, ValidationFailed
 from organizations import selectors
 from organizations.access import actor_can, organizations_allowing
 from organizations.models import Organization
@@ -155,6 +155,8 @@ class TenantAPIView(GenericAPIView):
             value = self._organization_id_through(source.or_through, request)
         if value is None and source.sole_default:
             value = self._sole_organization_id(source, request)
+            if value is None:
+                raise OrganizationRequired(errors={source.name: ["You belong to no organization: create one."]})
         if value is None:
             raise ValidationFailed(errors={source.name: ["This field is required."]})
         return value
@@ -174,7 +176,7 @@ class TenantAPIView(GenericAPIView):
         for candidates in (allowed, Organization.objects.visible_to(request.user)):
             ids = list(candidates.values_list("pk", flat=True)[:2])
             if len(ids) > 1:
-                raise ValidationFailed(errors={source.name: ["You belong to several organizations: name one."]})
+                raise OrganizationRequired(errors={source.name: ["You belong to several organizations: name one."]})
             if ids:
                 return ids[0]
         return None
