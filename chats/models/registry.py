@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 
@@ -33,6 +35,12 @@ class ChatModel(models.Model):
 
     def __str__(self) -> str:
         return self.model_id
+
+    def clean(self) -> None:
+        # A provider the settings do not configure would drop the model from every list without a word.
+        if self.provider not in settings.LLM_PROVIDERS:
+            configured = ", ".join(sorted(settings.LLM_PROVIDERS))
+            raise ValidationError({"provider": f"Not a configured provider. Configured: {configured}."})
 
 
 class OrganizationModel(models.Model):
