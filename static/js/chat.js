@@ -52,7 +52,8 @@
 
     function shortTime(iso) {
       const when = iso ? new Date(iso) : new Date();
-      return when.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+      // As the server writes it ("4 Dec, 18:51").
+      return when.toLocaleString("en-GB", { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
     }
 
     function newItem(role, iso) {
