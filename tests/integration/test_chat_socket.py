@@ -13,6 +13,7 @@ from websockets.sync.client import ClientConnection, connect
 from accounts.services.tokens import auth_logout, token_pair_issue
 from accounts.tokens import AccessToken
 from chats.models import Chat, Message
+from organizations.models import Membership
 from organizations.roles import Role
 from tests.chats.factories import ChatFactory
 from tests.chats.test_completions import JAILBREAK
@@ -128,6 +129,13 @@ def test_a_chat_that_is_not_yours_closes_with_4404_before_any_data(server, chat,
         assert _closed_code(socket) == 4404
 
 
+def test_an_owner_whose_role_no_longer_allows_chats_is_closed_with_4403(server, chat):
+    Membership.objects.filter(user=chat.user).update(role=Role.VIEWER)
+
+    with _socket(server, chat.pk, _token(chat.user)) as socket:
+        assert _closed_code(socket) == 4403
+
+
 def test_every_socket_of_the_owner_sees_the_same_stream_and_nobody_else_does(server, chat):
     stranger_chat = ChatFactory(title="Planning")
 
@@ -181,6 +189,12 @@ def test_bad_input_is_answered_with_an_error_event_and_the_socket_stays_open(ser
     assert (error["type"], error["error_code"]) == ("error", error_code)
     assert field is None or field in error["errors"]
     assert not Message.objects.filter(chat=chat).exists()
+
+
+def test_a_binary_frame_closes_the_socket_with_4400(server, chat):
+    with _joined(server, chat) as socket:
+        socket.send(b'{"type": "ping"}')
+        assert _closed_code(socket) == 4400
 
 
 def test_messages_over_the_rate_limit_are_refused_then_the_socket_is_closed_with_4429(server, chat):
