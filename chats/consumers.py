@@ -20,6 +20,7 @@ get an `error` event ANSWER_INTERRUPTED, so none of them waits for a `done` that
 
 import asyncio
 import logging
+import uuid
 from contextlib import aclosing, suppress
 from typing import Any
 from uuid import UUID
@@ -69,8 +70,10 @@ def error_event(error: Exception, **more: Any) -> dict[str, Any]:
     if isinstance(error, BastionError | ValidationError):
         body = api_exception_handler(error, {}).data
     else:
-        logger.error("Unexpected error answering on a chat socket", exc_info=error)
-        body = internal_error_body("-")
+        # The id ties what the person is told to the log line, as the API's request ids do.
+        reference = uuid.uuid4().hex[:12]
+        logger.error("Unexpected error answering on a chat socket (request id %s)", reference, exc_info=error)
+        body = internal_error_body(reference)
     return {"type": "error", **body, **more}
 
 

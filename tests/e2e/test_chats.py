@@ -56,6 +56,7 @@ def test_a_question_streams_its_answer_and_a_jailbreak_is_blocked_inline(page: P
     other_tab.goto(f"/chats/{chat.pk}/")
     for tab in (page, other_tab):
         expect(tab.locator("[data-chat-status]")).to_have_text("Live")
+    _shot(page, "chat-new")
 
     page.get_by_label("Message").fill("What is our refund policy?")
     page.get_by_role("button", name="Send").click()
