@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("scans.urls")),
     path("", include("alerts.urls")),
+    path("", include("chats.urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -18,6 +18,11 @@ def organization_alerts_group(organization_id: object) -> str:
     return f"organization-alerts-{organization_id}"
 
 
+def chat_group(chat_id: object) -> str:
+    """The channel-layer group of one chat's open sockets (`ws/chat/<id>/`), all of its owner's."""
+    return f"chat-{chat_id}"
+
+
 def push_to_group(group: str, event: dict[str, Any]) -> None:
     """Send `event` to every socket in `group` once the current transaction commits (at once outside
     one); its `type` names the consumer's handler. Called from sync services, never from the loop."""

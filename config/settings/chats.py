@@ -63,3 +63,7 @@ LLM_TIMEOUT_SECONDS = _float("LLM_TIMEOUT_SECONDS", 60.0)
 # The longest conversation a completion accepts, in messages and in characters of each message.
 LLM_MAX_MESSAGES = int(os.environ.get("LLM_MAX_MESSAGES", "200"))
 LLM_MAX_MESSAGE_CHARS = int(os.environ.get("LLM_MAX_MESSAGE_CHARS", "100000"))
+# Messages one person may send over ws/chat/ sockets (all of theirs together), in django-ratelimit's
+# notation; a socket refused CHAT_SOCKET_STRIKES times in a row is closed with 4429.
+CHAT_SOCKET_MESSAGE_RATE = os.environ.get("CHAT_SOCKET_MESSAGE_RATE", "20/m")
+CHAT_SOCKET_STRIKES = int(os.environ.get("CHAT_SOCKET_STRIKES", "3"))
