@@ -37,7 +37,7 @@ from chats.api.sse import typed_events
 from chats.api.views import answer_body
 from chats.exceptions import AnswerInProgress, AnswerInterrupted, PromptBlocked
 from chats.models import Chat
-from chats.selectors.chats import chat_get, chat_last_user_message
+from chats.selectors.chats import chat_get, chat_messages
 from chats.services.completions import Prepared, completion_prepare
 from config.api.exceptions import api_exception_handler, internal_error_body
 from core.exceptions import BastionError, InsufficientPermissions, RateLimitExceeded, ResourceNotFound
@@ -104,8 +104,8 @@ def _prepare(user: Any, chat: Chat, fields: dict[str, Any]) -> Prepared:
 
 
 @sync_to_async
-def _stored_block(chat: Chat) -> dict[str, Any] | None:
-    message = chat_last_user_message(chat=chat)
+def _stored_block(chat: Chat, message_id: str | None) -> dict[str, Any] | None:
+    message = chat_messages(chat=chat).filter(pk=message_id).first() if message_id else None
     return MessageOutputSerializer(message).data if message else None
 
 
@@ -198,7 +198,7 @@ class ChatConsumer(AuthenticatedJsonConsumer):
             await self._broadcast(error_event(error, reply_to=turn))
 
     async def _blocked(self, chat: Chat, error: PromptBlocked) -> None:
-        stored = await _stored_block(chat)
+        stored = await _stored_block(chat, error.extra.get("message_id"))
         turn = str(stored["id"]) if stored else None
         if stored:
             await self._broadcast({"type": "message", **stored})

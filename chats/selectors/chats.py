@@ -29,11 +29,6 @@ def chat_history(*, chat: Chat, limit: int) -> list[Message]:
     return [message for message in reversed(recent) if message.guardrail.get("action") != "block"]
 
 
-def chat_last_user_message(*, chat: Chat) -> Message | None:
-    """The newest message the person sent in the chat (the one a refused prompt was just stored as)."""
-    return Message.objects.filter(chat=chat, role=Message.Role.USER).order_by("-created_at").first()
-
-
 def system_prompt_list(*, actor: object) -> QuerySet[SystemPrompt]:
     return SystemPrompt.objects.visible_to(actor)
 

@@ -182,18 +182,17 @@ def _blocked(*, actor: Any, organization: Organization, chat: Chat | None, quest
     from alerts.services import alerts_raise_for_blocked_prompt
 
     summary = screening.summary()
+    extra: dict[str, Any] = {"categories": summary["categories"], "guardrail": summary}
     with transaction.atomic():
         if chat is not None:
-            Message.objects.create(
+            stored = Message.objects.create(
                 chat=chat, role=Message.Role.USER, content=_masked_secrets(question, screening), guardrail=summary
             )
+            extra["message_id"] = str(stored.pk)  # the question as kept in the chat, marked blocked
         alerts_raise_for_blocked_prompt(
             organization=organization, actor=actor, categories=summary["categories"], scores=summary["scores"]
         )
-    raise PromptBlocked(
-        f"The guardrails blocked this prompt ({', '.join(summary['categories'])}).",
-        extra={"categories": summary["categories"], "guardrail": summary},
-    )
+    raise PromptBlocked(f"The guardrails blocked this prompt ({', '.join(summary['categories'])}).", extra=extra)
 
 
 def _for(spec: ModelSpec, request: CompletionRequest) -> CompletionRequest:

@@ -33,8 +33,15 @@ def test_a_model_an_operator_adds_in_the_admin_is_offered_to_organizations(opera
 
     response = operator.post(
         reverse("admin:chats_chatmodel_add"),
-        {"model_id": "llama3.1", "provider": "offline", "context_window": 8192, "capabilities": "[]",
-         "price_in_per_1k": "0", "price_out_per_1k": "0", "is_enabled": "on"},  # fmt: skip
+        {
+            "model_id": "llama3.1",
+            "provider": "offline",
+            "context_window": 8192,
+            "capabilities": "[]",
+            "price_in_per_1k": "0",
+            "price_out_per_1k": "0",
+            "is_enabled": "on",
+        },  # fmt: skip
     )
 
     assert response.status_code == 302, response.content

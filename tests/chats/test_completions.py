@@ -78,7 +78,8 @@ def test_a_streamed_completion_sends_tokens_then_done_and_stores_the_answer_once
     assert response["Content-Type"] == "text/event-stream"
     events = _events(response)
     kinds = [kind for kind, _ in events]
-    assert kinds[-1] == "done" and kinds.count("token") > 3
+    assert kinds[-1] == "done"
+    assert kinds.count("token") > 3
     streamed = "".join(data["content"] for kind, data in events if kind == "token")
     assert streamed == events[-1][1]["message"]["content"]
     answers = Message.objects.filter(chat=chat, role="assistant")
@@ -103,7 +104,8 @@ def test_a_jailbreak_is_blocked_alerted_and_never_answered(member, chat):
     assert not Message.objects.filter(chat=chat, role="assistant").exists()
     assert not Usage.objects.exists()
     alert = Alert.objects.get(organization=member.organization)
-    assert alert.kind == "prompt" and "jailbreak" in alert.title
+    assert alert.kind == "prompt"
+    assert "jailbreak" in alert.title
     assert "DAN" not in alert.message  # the alert names the risk, never the prompt
 
 

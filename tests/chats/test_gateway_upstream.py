@@ -45,15 +45,20 @@ def test_personal_data_is_redacted_before_it_leaves_and_restored_in_the_answer(
         answer = _events(response)[-1][1] if stream else response.json()
 
     sent = str(openai_server.requests[-1].body)
-    assert PHONE not in sent and EMAIL not in sent
-    assert "<PHONE_1>" in sent and "<EMAIL_1>" in sent
+    assert PHONE not in sent
+    assert EMAIL not in sent
+    assert "<PHONE_1>" in sent
+    assert "<EMAIL_1>" in sent
     # The loopback model echoes the prompt it saw: the person gets their own values back.
-    assert PHONE in answer["message"]["content"] and EMAIL in answer["message"]["content"]
+    assert PHONE in answer["message"]["content"]
+    assert EMAIL in answer["message"]["content"]
     assert answer["guardrail"]["redacted"] == {"pii": 2}
     usage = Usage.objects.get()
     rows = [str(list(Usage.objects.values())), str(list(Message.objects.values("guardrail")))]
     for text in [*rows, caplog.text]:
-        assert PHONE not in text and EMAIL not in text and "<PHONE_1>" not in caplog.text
+        assert PHONE not in text
+        assert EMAIL not in text
+        assert "<PHONE_1>" not in caplog.text
     assert usage.cost == Decimal("0.5") * usage.tokens_in / 1000 + Decimal("1.5") * usage.tokens_out / 1000
 
 
@@ -64,7 +69,8 @@ def test_a_secret_pasted_into_a_prompt_never_reaches_the_model_and_is_stored_mas
     assert response.status_code == 200, response.content
     assert SLACK_TOKEN not in str(openai_server.requests[-1].body)
     stored = Message.objects.get(chat=chat, role="user").content
-    assert SLACK_TOKEN not in stored and "xoxb…(56 chars)" in stored
+    assert SLACK_TOKEN not in stored
+    assert "xoxb…(56 chars)" in stored
 
 
 @pytest.mark.parametrize("stream", [False, True])
@@ -76,7 +82,8 @@ def test_a_secret_in_the_models_answer_is_redacted_even_across_stream_chunks(mem
 
     answer = events[-1][1]["message"]["content"]
     streamed = "".join(data["content"] for kind, data in events if kind == "token")
-    assert SLACK_TOKEN not in answer and SLACK_TOKEN[:20] not in streamed
+    assert SLACK_TOKEN not in answer
+    assert SLACK_TOKEN[:20] not in streamed
     assert "[redacted secrets]" in answer
     assert events[-1][1]["guardrail"]["redacted_answer"] == {"secrets": 1}
     assert SLACK_TOKEN not in Message.objects.get(chat=chat, role="assistant").content
@@ -121,9 +128,12 @@ def test_a_stream_broken_after_it_began_keeps_the_partial_answer_marked(member, 
         events = _events(_complete(member, chat, "count", stream=True))
 
     done = events[-1][1]
-    assert events[-1][0] == "done" and done["is_partial"] and done["finish_reason"] == "error"
+    assert events[-1][0] == "done"
+    assert done["is_partial"]
+    assert done["finish_reason"] == "error"
     stored = Message.objects.get(chat=chat, role="assistant")
-    assert stored.is_partial and stored.content == done["message"]["content"]
+    assert stored.is_partial
+    assert stored.content == done["message"]["content"]
     assert len(openai_server.requests) == 1  # never retried: the client had seen the start
 
 

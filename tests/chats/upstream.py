@@ -18,8 +18,13 @@ def openai_upstream(server: OpenAIServer, *, fallback: str = "", retries: int = 
         },
         LLM_MODELS=[
             {"id": "offline", "provider": "offline", "context_window": 8192},
-            {"id": "gpt-test", "provider": "openai", "context_window": 16000, "price_in_per_1k": "0.5",
-             "price_out_per_1k": "1.5"},
+            {
+                "id": "gpt-test",
+                "provider": "openai",
+                "context_window": 16000,
+                "price_in_per_1k": "0.5",
+                "price_out_per_1k": "1.5",
+            },
         ],  # fmt: skip
         LLM_DEFAULT_MODEL="gpt-test",
         LLM_FALLBACK_MODEL=fallback,
