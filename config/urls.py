@@ -35,7 +35,8 @@ urlpatterns = [
     path("v1/", include("chats.api.openai_urls")),
     re_path(r"^api/", api_not_found),
     re_path(r"^v1/", api_not_found),
-    re_path(r"^auth/", api_not_found),  # seed 000's API root
+    re_path(r"^auth/", api_not_found),  # seed 000's API roots
+    re_path(r"^models/", api_not_found),
     path("openapi.json", SpectacularJSONAPIView.as_view(), name="openapi-schema"),
     path("docs", SpectacularSwaggerSplitView.as_view(url_name="openapi-schema"), name="swagger-ui"),
     path("redoc", redoc_view, name="redoc"),

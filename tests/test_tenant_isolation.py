@@ -11,6 +11,7 @@ id parameter nobody taught this file, a new list it cannot fill, or a tenant vie
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -27,7 +28,7 @@ from organizations.roles import Role, Scope, role_allows, scopes_allow
 from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
 from tests.alerts.factories import AlertFactory
-from tests.chats.factories import ChatFactory, SystemPromptFactory
+from tests.chats.factories import ChatFactory, MessageFactory, SystemPromptFactory
 from tests.organizations.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -63,6 +64,7 @@ class World:
     finding: object
     alert: object
     chat: object
+    message: object
     system_prompt: object
 
     @property
@@ -86,7 +88,8 @@ def _world() -> World:
         device=enrolled.device,
         finding=FindingFactory(scan__project=project),
         alert=AlertFactory(scan__project=project),
-        chat=ChatFactory(organization=organization, user=bystander.user),
+        chat=(chat := ChatFactory(organization=organization, user=bystander.user)),
+        message=MessageFactory(chat=chat),
         system_prompt=SystemPromptFactory(organization=organization),
     )
 
@@ -131,7 +134,8 @@ class Route:
         return path
 
     def methods(self) -> list[str]:
-        return [method for method in METHODS if hasattr(self.view, method)]
+        # An alias answers only its seed's methods, though it inherits the canonical view's handlers.
+        return [method for method in METHODS if hasattr(self.view, method) and method in self.view.http_method_names]
 
 
 def _walk(patterns: list, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
@@ -156,9 +160,7 @@ ROUTES = api_routes(with_ids=True)
 # Lists across organizations: the tenant views among the routes without an id that answer GET (the
 # others create something in the organization their body names).
 LISTS = [
-    route
-    for route in api_routes(with_ids=False)
-    if issubclass(route.view, TenantAPIView) and hasattr(route.view, "get")
+    route for route in api_routes(with_ids=False) if issubclass(route.view, TenantAPIView) and "get" in route.methods()
 ]
 # What each of them lists of a World. Teach this file every new one.
 LISTED: dict[str, Callable[[World], object]] = {
@@ -172,9 +174,13 @@ LISTED: dict[str, Callable[[World], object]] = {
 # Lists of what one person owns: nobody else, in the organization or not, ever sees the World's row.
 OWN_LISTED: dict[str, Callable[[World], object]] = {
     "chat-list": lambda world: world.chat.pk,
+    "seed002-chat-history": lambda world: world.message.pk,
 }
 # GETs without an id that list no organization's objects, and why.
-NOT_LISTS = {"model-list": "the deployment's model registry, as the organization may use it"}
+NOT_LISTS = {
+    "model-list": "the deployment's model registry, as the organization may use it",
+    "seed002-llm-models": "the same, at seed 002's path",
+}
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
 
@@ -347,6 +353,9 @@ FIELD_BODIES = {
     "model-generate": {"prompt": "Say hello."},
     "chat-list": {"title": "Named elsewhere"},
     "chat-completions": {"messages": [{"role": "user", "content": "Say hello."}]},
+    "seed002-chat-send": {"message": "Say hello."},
+    "seed002-chat-stream": {"message": "Say hello."},
+    "seed002-llm-chat": {"messages": [{"role": "user", "content": "Say hello."}]},
     "system-prompt-list": {"name": "Named elsewhere", "content": "Be brief."},
 }
 
@@ -391,8 +400,8 @@ def test_every_id_field_of_the_api_is_known_here():
 
 def _call_naming(client: APIClient, route: Route, method: str, source: object, world: World, **extra: str):
     value = str(FIELDS[source.name](world))
-    if source.where == "query":
-        return getattr(client, method)(route.url(world), {source.name: value}, **extra)
+    if source.where == "query":  # in the URL whatever the method: a DELETE's data would be its body
+        return getattr(client, method)(f"{route.url(world)}?{urlencode({source.name: value})}", **extra)
     body = {**FIELD_BODIES.get(route.name, {}), source.name: value}
     return getattr(client, method)(route.url(world), body, format="json", **extra)
 

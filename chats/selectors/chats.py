@@ -38,3 +38,8 @@ def system_prompt_get(*, actor: object, system_prompt_id: UUID) -> SystemPrompt:
     if prompt is None:
         raise ResourceNotFound("System prompt not found.")
     return prompt
+
+
+def chat_latest(*, actor: object, organization: object) -> Chat | None:
+    """The person's most recent open chat in the organization: seed 002's single conversation."""
+    return chat_list(actor=actor).filter(organization=organization, is_archived=False).order_by("-updated_at").first()

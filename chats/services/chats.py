@@ -94,3 +94,11 @@ def system_prompt_update(*, actor: Any, system_prompt: SystemPrompt, **fields: A
 def system_prompt_delete(*, actor: Any, system_prompt: SystemPrompt) -> None:
     organization_action_require(actor=actor, organization=system_prompt.organization, action=Action.CHAT_USE)
     system_prompt.delete()
+
+
+def chat_latest_ensure(*, actor: Any, organization: Organization) -> Chat:
+    """The person's most recent open chat in the organization, started when there is none (seed 002's
+    clients send messages without naming a chat)."""
+    from chats.selectors.chats import chat_latest
+
+    return chat_latest(actor=actor, organization=organization) or chat_create(actor=actor, organization=organization)

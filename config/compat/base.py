@@ -10,15 +10,26 @@ where it deliberately differs from its seed.
 import re
 from typing import Any, ClassVar
 
+from django.http import HttpRequest
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.request import Request
+from rest_framework.request import Empty, Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 COMPAT_TAG = "compatibility"
 # Where a class name's words start, acronyms kept whole: Seed003SSOLogin -> seed003_sso_login.
 _WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+class SeedRequest(Request):
+    """A request whose parsed JSON body goes through its alias's `seed_request` once."""
+
+    def _load_data_and_files(self) -> None:
+        parsed = self._full_data is not Empty
+        super()._load_data_and_files()
+        if not parsed and isinstance(self._full_data, dict):
+            self._full_data = self.parser_context["view"].seed_request(dict(self._full_data))
 
 
 class SeedAlias:
@@ -49,11 +60,20 @@ class SeedAlias:
             **{method: extend_schema(operation_id=f"{operation_id}_{method}", **schema) for method in cls.methods}
         )(cls)
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if self.request_defaults and isinstance(request.data, dict):
-            # DRF has no public setter for a parsed body; the canonical view reads it as `request.data`.
-            request._full_data = {**self.request_defaults, **request.data}
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        # The seed's body becomes the canonical one as it is parsed, before anything reads it: the
+        # tenancy door of a tenant view included, whose own steps an alias may not override.
+        return SeedRequest(
+            request,
+            parsers=self.get_parsers(),
+            authenticators=self.get_authenticators(),
+            negotiator=self.get_content_negotiator(),
+            parser_context=self.get_parser_context(request),
+        )
+
+    def seed_request(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The body the canonical view reads: the seed's, with `request_defaults` filled in."""
+        return {**self.request_defaults, **data}
 
     def seed_body(self, body: dict[str, Any]) -> dict[str, Any]:
         """A success body in the seed's shape; the canonical one unless the alias says otherwise."""

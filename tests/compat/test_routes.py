@@ -9,7 +9,11 @@ from config.compat.urls import urlpatterns
 
 ROUTES: list[URLPattern] = list(urlpatterns)
 # Stand-ins for the canonical paths' parameters, so that they resolve.
-PARAMETER_VALUES = {"{device_id}": "00000000-0000-0000-0000-000000000000", "{provider}": "oidc"}
+PARAMETER_VALUES = {
+    "{device_id}": "00000000-0000-0000-0000-000000000000",
+    "{chat_id}": "00000000-0000-0000-0000-000000000000",
+    "{provider}": "oidc",
+}
 
 
 def _canonical(alias: type[SeedAlias]) -> tuple[str, type]:
