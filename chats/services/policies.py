@@ -34,8 +34,9 @@ def _checked(rules: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def guardrail_policy_update(*, actor: Any, organization: Organization, rules: dict[str, dict[str, Any]]) -> Policy:
     """Save the categories given over the current policy; the others keep what they had."""
     organization_action_require(actor=actor, organization=organization, action=Action.GUARDRAILS_MANAGE)
+    checked = _checked(rules)
     policy, _ = GuardrailPolicy.objects.in_organization(organization).get_or_create(organization=organization)
-    policy.rules = {**policy.rules, **_checked(rules)}
+    policy.rules = {**policy.rules, **checked}
     policy.updated_at = timezone.now()
     policy.save(update_fields=["rules", "updated_at"])
     audit_event_record(

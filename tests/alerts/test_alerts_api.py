@@ -1,19 +1,15 @@
 """The alerts inbox through the API: list with filters, read one, mark it read or resolved."""
 
-import time
 from datetime import timedelta
 
-import jwt
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.services.tokens import auth_logout, token_pair_issue
-from accounts.tokens import AccessToken
 from alerts.models import Alert
 from organizations.roles import Role
+from tests.accounts.credentials import STALE_TOKENS
 from tests.alerts.factories import AlertFactory
 from tests.conftest import client_for
 from tests.organizations.factories import api_key_with_secret
@@ -181,19 +177,7 @@ def test_another_organizations_project_in_the_query_is_a_404(member_client):
     assert response.status_code == 404
 
 
-def _expired_token(user) -> str:
-    now = int(time.time())
-    claims = {"token_type": "access", "sub": str(user.pk), "jti": "e" * 32, "iat": now - 600, "exp": now - 5}
-    return jwt.encode(claims, settings.SIMPLE_JWT["SIGNING_KEY"])
-
-
-def _revoked_token(user) -> str:
-    token = token_pair_issue(user=user).access_token
-    auth_logout(user=user, access_token=AccessToken(token))
-    return token
-
-
-@pytest.mark.parametrize(("make", "code"), [(_expired_token, "TOKEN_EXPIRED"), (_revoked_token, "INVALID_TOKEN")])
+@pytest.mark.parametrize(("make", "code"), STALE_TOKENS)
 def test_expired_and_revoked_tokens_are_refused(alert, member_of, make, code):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {make(member_of(Role.MEMBER).user)}")
