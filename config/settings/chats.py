@@ -36,8 +36,9 @@ LLM_MODELS: list[dict] = [
 if os.environ.get("LLM_OPENAI_BASE_URL") or os.environ.get("LLM_OPENAI_API_KEY"):
     LLM_PROVIDERS["openai"] = {
         "backend": "chats.providers.openai_compat.OpenAICompatProvider",
-        "base_url": os.environ.get("LLM_OPENAI_BASE_URL", "https://api.openai.com/v1"),
-        "api_key": os.environ.get("LLM_OPENAI_API_KEY", "none"),
+        # Blank values count as unset; local servers (Ollama, vLLM) take any key.
+        "base_url": os.environ.get("LLM_OPENAI_BASE_URL") or "https://api.openai.com/v1",
+        "api_key": os.environ.get("LLM_OPENAI_API_KEY") or "none",
     }
     LLM_MODELS += _provider_models(
         "openai", env_list("LLM_OPENAI_MODELS", "gpt-4o-mini"), int(os.environ.get("LLM_OPENAI_CONTEXT", "128000"))
@@ -45,15 +46,15 @@ if os.environ.get("LLM_OPENAI_BASE_URL") or os.environ.get("LLM_OPENAI_API_KEY")
 if os.environ.get("LLM_ANTHROPIC_API_KEY"):
     LLM_PROVIDERS["anthropic"] = {
         "backend": "chats.providers.anthropic.AnthropicProvider",
-        "base_url": os.environ.get("LLM_ANTHROPIC_BASE_URL", "https://api.anthropic.com"),
+        "base_url": os.environ.get("LLM_ANTHROPIC_BASE_URL") or "https://api.anthropic.com",
         "api_key": os.environ["LLM_ANTHROPIC_API_KEY"],
     }
     LLM_MODELS += _provider_models("anthropic", env_list("LLM_ANTHROPIC_MODELS", "claude-sonnet-4-5"), 200_000)
 
 # The model a chat or completion gets when it names none, and the one tried when a model's provider
 # is down after its retries (blank: answer 503 PROVIDER_UNAVAILABLE instead).
-LLM_DEFAULT_MODEL = os.environ.get(
-    "LLM_DEFAULT_MODEL", next((model["id"] for model in LLM_MODELS if model["provider"] != "offline"), "offline")
+LLM_DEFAULT_MODEL = os.environ.get("LLM_DEFAULT_MODEL") or next(
+    (model["id"] for model in LLM_MODELS if model["provider"] != "offline"), "offline"
 )
 LLM_FALLBACK_MODEL = os.environ.get("LLM_FALLBACK_MODEL", "")
 # Timeouts, 5xx answers and broken streams are retried this many times, waiting 0.25 s, 0.5 s, ...

@@ -5,6 +5,7 @@ import logging
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 
 from billing.models import Usage
 from chats.models import Message
@@ -28,6 +29,16 @@ def member(db):
 @pytest.fixture
 def chat(member):
     return ChatFactory(organization=member.organization, user=member.user, model="gpt-test")
+
+
+def _stored_rows() -> list[str]:
+    """Every row of every table, as text, but the chat's own messages' content: the person's words,
+    kept in their chat, are the one place their values belong."""
+    rows = []
+    for model in apps.get_models():
+        fields = [field.attname for field in model._meta.concrete_fields if (model, field.name) != (Message, "content")]
+        rows += [str(row) for row in model._base_manager.values(*fields)]
+    return rows
 
 
 def _complete(member, chat, content: str, **extra):
