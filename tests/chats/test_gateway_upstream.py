@@ -12,7 +12,7 @@ from chats.models import Message
 from organizations.roles import Role
 from tests.chats.factories import ChatFactory
 from tests.chats.test_completions import _events
-from tests.chats.upstream import openai_upstream
+from tests.chats.upstream import anthropic_upstream, openai_upstream
 from tests.conftest import client_for
 from tests.organizations.factories import MembershipFactory
 
@@ -152,3 +152,20 @@ def override_timeout():
     from django.test import override_settings
 
     return override_settings(LLM_TIMEOUT_SECONDS=0.3)
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_a_chat_through_anthropic_sends_its_system_prompt_and_records_usage(member, anthropic_server, stream):
+    chat = ChatFactory(organization=member.organization, user=member.user, model="claude-test",
+                       system_prompt="Answer in French.")  # fmt: skip
+    with anthropic_upstream(anthropic_server):
+        response = _complete(member, chat, f"Call {PHONE}", stream=stream)
+        answer = _events(response)[-1][1] if stream else response.json()
+
+    sent = anthropic_server.requests[-1].body
+    assert "Answer in French." in str(sent["system"])
+    assert PHONE not in str(sent)
+    assert PHONE in answer["message"]["content"]
+    usage = Usage.objects.get()
+    assert (usage.provider, usage.model, usage.streamed) == ("anthropic", "claude-test", stream)
+    assert usage.tokens_in > 0

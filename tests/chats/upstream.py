@@ -2,7 +2,7 @@
 
 from django.test import override_settings
 
-from tests.fakes.llm_servers import OpenAIServer
+from tests.fakes.llm_servers import AnthropicServer, OpenAIServer
 
 
 def openai_upstream(server: OpenAIServer, *, fallback: str = "", retries: int = 2) -> override_settings:
@@ -31,4 +31,20 @@ def openai_upstream(server: OpenAIServer, *, fallback: str = "", retries: int = 
         LLM_RETRIES=retries,
         LLM_RETRY_BACKOFF_SECONDS=0.01,
         LLM_TIMEOUT_SECONDS=2.0,
+    )
+
+
+def anthropic_upstream(server: AnthropicServer) -> override_settings:
+    """Settings serving `claude-test` from a loopback Anthropic server."""
+    return override_settings(
+        LLM_PROVIDERS={
+            "anthropic": {
+                "backend": "chats.providers.anthropic.AnthropicProvider",
+                "base_url": server.base_url,
+                "api_key": server.api_key,
+            },
+        },
+        LLM_MODELS=[{"id": "claude-test", "provider": "anthropic", "context_window": 200_000}],
+        LLM_DEFAULT_MODEL="claude-test",
+        LLM_FALLBACK_MODEL="",
     )
