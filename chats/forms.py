@@ -4,8 +4,18 @@ from typing import Any
 
 from django import forms
 
+from chats.guardrails import REDACTABLE, Category, Policy, Verdict
 from chats.models import SystemPrompt
 from chats.registry import ModelSpec
+
+CATEGORY_LABELS = {
+    Category.JAILBREAK: "Jailbreaks",
+    Category.INJECTION: "Prompt injection",
+    Category.DATA_EXFILTRATION: "Data exfiltration",
+    Category.SYSTEM_PROMPT_EXPOSURE: "System prompt probing",
+    Category.PII: "Personal data",
+    Category.SECRETS: "Secrets",
+}
 
 
 class ChatForm(forms.Form):
@@ -34,3 +44,33 @@ class ChatForm(forms.Form):
         fields = dict(self.cleaned_data)
         fields["system_prompt_id"] = fields.get("system_prompt_id") or None
         return fields
+
+
+class GuardrailPolicyForm(forms.Form):
+    """One action and threshold per category; the service refuses what the API refuses."""
+
+    def __init__(self, *args: Any, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for category in Category:
+            rule = policy.rules[category]
+            actions = [verdict for verdict in Verdict if verdict is not Verdict.REDACT or category in REDACTABLE]
+            self.fields[f"{category}_action"] = forms.ChoiceField(
+                label="Action", choices=[(verdict.value, verdict.value.capitalize()) for verdict in actions],
+                initial=rule["action"],
+            )  # fmt: skip
+            self.fields[f"{category}_threshold"] = forms.IntegerField(
+                label="Threshold", min_value=0, max_value=100, initial=rule["threshold"]
+            )
+
+    def rows(self) -> list[tuple[str, forms.BoundField, forms.BoundField]]:
+        return [
+            (CATEGORY_LABELS[category], self[f"{category}_action"], self[f"{category}_threshold"])
+            for category in Category
+        ]
+
+    def rules(self) -> dict[str, dict[str, Any]]:
+        data = self.cleaned_data
+        return {
+            category.value: {"action": data[f"{category}_action"], "threshold": data[f"{category}_threshold"]}
+            for category in Category
+        }

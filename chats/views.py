@@ -14,15 +14,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from chats import registry
-from chats.forms import ChatForm
+from chats.forms import ChatForm, GuardrailPolicyForm
 from chats.models import Chat
 from chats.selectors import chats as selectors
 from chats.services import chats as services
+from chats.services.policies import guardrail_policy_get, guardrail_policy_update
 from core.exceptions import BastionError
 from core.pages import form_errors_add
 from organizations.context_processors import current_organization_get
 from organizations.models import Organization
-from organizations.pages import OrganizationAccess, found, organization_access
+from organizations.pages import OrganizationAccess, found, organization_access, section_render
 from organizations.roles import Action
 
 CHATS_SHOWN = 100
@@ -106,3 +107,20 @@ def chat_delete_page(request: HttpRequest, chat_id: UUID) -> HttpResponse:
         messages.success(request, f"{chat}: deleted with its messages.")
         return redirect("chat-list-page")
     return render(request, "chats/chat_delete.html", {"organization": access.organization, "chat": chat})
+
+
+@login_required
+def guardrail_policy_page(request: HttpRequest, organization_id: UUID) -> HttpResponse:
+    """What the guardrails do with each risk: every member reads it, owners and admins change it."""
+    access = organization_access(request, organization_id, Action.CHAT_USE)
+    policy = guardrail_policy_get(organization=access.organization)
+    form = GuardrailPolicyForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            guardrail_policy_update(actor=request.user, organization=access.organization, rules=form.rules())
+        except BastionError as error:
+            form_errors_add(form, error)
+        else:
+            messages.success(request, "Guardrail policy saved.")
+            return redirect("guardrail-policy-page", access.organization.pk)
+    return section_render(request, "chats/guardrail_policy.html", access, "guardrails", form=form)
