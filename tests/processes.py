@@ -86,14 +86,22 @@ def _healthy(base_url: str) -> bool:
 
 
 @contextmanager
-def uvicorn_running(env: dict[str, str]) -> Iterator[str]:
-    """The real ASGI app under uvicorn, started as `make run` and the README start it; yields its base URL."""
+def uvicorn_running(env: dict[str, str], *options: str) -> Iterator[str]:
+    """The real ASGI app under uvicorn, started as `make run` and the README start it, with uvicorn's
+    `options` added; yields its base URL."""
+    with uvicorn_process(env, *options) as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def uvicorn_process(env: dict[str, str], *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """As uvicorn_running, also yielding the process, for a test that reads its memory."""
     port = free_port()
     command = [str(BIN / "uvicorn"), "config.asgi:application", "--lifespan", "off", "--no-proxy-headers"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--port", str(port), *options]
     base_url = f"http://127.0.0.1:{port}"
-    with process_running(command, env=env, ready=lambda: _healthy(base_url)):
-        yield base_url
+    with process_running(command, env=env, ready=lambda: _healthy(base_url)) as process:
+        yield base_url, process
 
 
 def _answers_ping(hostname: str) -> bool:

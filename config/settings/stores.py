@@ -47,10 +47,13 @@ if REDIS_URL:
     }
     # No read timeout: channels-redis blocks on Redis for up to 5 s at a time, which redis-py 8's
     # default socket timeout would turn into dropped idle WebSockets.
+    # Capacity: every socket of a process shares one Redis key, drained one message per round trip,
+    # and group_send silently drops what goes over it. At the default 100, twenty answers streaming at
+    # once in one process lost tokens and their `done` (tests/bench/websocket).
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": None}], "capacity": 10_000},
         }
     }
 else:

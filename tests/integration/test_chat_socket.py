@@ -4,7 +4,7 @@ a loopback OpenAI-compatible server for answers slow enough to leave in the midd
 import json
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -242,3 +242,20 @@ def test_leaving_mid_answer_stores_it_as_partial_and_tells_the_other_tabs(server
     # The piece on its way when the socket closed may be stored without having reached the other tab.
     assert stored.content.startswith(sent)
     assert 0 < len(sent) < len(words)
+
+
+def test_twenty_answers_streaming_at_once_reach_their_sockets_whole(server, transactional_db):
+    # The sockets of one process share one channel-layer key in Redis; over its capacity,
+    # group_send drops events without a word (tests/bench/websocket found it).
+    chats = [ChatFactory(title="Planning") for _ in range(20)]
+
+    with ExitStack() as stack:
+        sockets = [stack.enter_context(_joined(server, chat)) for chat in chats]
+        for socket in sockets:
+            _send(socket, "What is our refund policy?")
+        turns = [_turn(socket) for socket in sockets]
+
+    for events in turns:
+        assert events[-1]["type"] == "done"
+        tokens = "".join(event["content"] for event in events if event["type"] == "token")
+        assert events[-1]["message"]["content"] == tokens
