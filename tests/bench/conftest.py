@@ -29,9 +29,10 @@ REGIONS = {
     "http": ("<!-- make bench: start -->", "<!-- make bench: end -->"),
     "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
     "scans": ("<!-- make bench scans: start -->", "<!-- make bench scans: end -->"),
+    "gateway": ("<!-- make bench gateway: start -->", "<!-- make bench gateway: end -->"),
 }
 # Regions measured through the running service: their date lines also name its database and Redis.
-SERVICE_REGIONS = ("http", "scans")
+SERVICE_REGIONS = ("http", "scans", "gateway")
 
 
 @dataclass

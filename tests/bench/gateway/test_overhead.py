@@ -1,0 +1,206 @@
+"""The gateway's overhead against LiteLLM's (issue 12, "Measured"): the same requests, at the same
+concurrency, to the upstream directly, through LiteLLM's proxy and through Bastion with its guardrails
+on, in one run. Added latency is a gateway's figure less the direct one, measured in the same round."""
+
+import asyncio
+import os
+import statistics
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import openai
+
+from tests.bench.conftest import percentile, profiled, table
+from tests.bench.gateway import upstream as upstream_server
+from tests.bench.gateway.conftest import Target, litellm_version
+
+REGION = "gateway"
+# The machine is shared: every cell is measured this many times, the three targets one after the other
+# in each round, and the medians of the rounds reported.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+SECONDS = 2.0
+WARMUP_SECONDS = 0.5
+# Requests each target answers in both modes before the first round: first calls load rules, models and
+# modules once per process, which is start-up, not overhead (and would fill the first profile).
+PRIMING = 20
+CONCURRENCY = (1, 10)
+MESSAGES = [{"role": "user", "content": "What is the capital of France?"}]
+# Bastion's own target (issue 12), and what LiteLLM publishes for its proxy.
+TARGET_ADDED_MS = 3.0
+NAMES = ("upstream, direct", "LiteLLM proxy", "Bastion")
+
+
+@dataclass
+class Cell:
+    """One target, one mode, one concurrency, one round: each request's timings and the server's CPU."""
+
+    totals: list[float]
+    firsts: list[float]  # streaming: until the first content chunk
+    per_second: float
+    cpu_ms: float  # the target's process tree, per request
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process and its descendants still running (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except FileNotFoundError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_cpu_seconds(int(child)) for child in children)
+
+
+async def _request(client: openai.AsyncOpenAI, stream: bool) -> tuple[float, float]:
+    """Milliseconds until the answer is whole, and until its first content (the same when not streaming)."""
+    start = time.perf_counter()
+    if not stream:
+        completion = await client.chat.completions.create(model=upstream_server.MODEL, messages=MESSAGES)
+        assert completion.choices[0].message.content == upstream_server.REPLY
+        total = (time.perf_counter() - start) * 1000
+        return total, total
+    first = None
+    pieces = []
+    chunks = await client.chat.completions.create(
+        model=upstream_server.MODEL, messages=MESSAGES, stream=True, stream_options={"include_usage": True}
+    )
+    async for chunk in chunks:
+        if chunk.choices and chunk.choices[0].delta.content:
+            first = first or time.perf_counter()
+            pieces.append(chunk.choices[0].delta.content)
+    assert "".join(pieces) == upstream_server.REPLY
+    return (time.perf_counter() - start) * 1000, (first - start) * 1000
+
+
+async def _load(target: Target, *, stream: bool, clients: int, seconds: float) -> Cell:
+    """`clients` concurrent callers, each sending its next request when its last is answered, for `seconds`."""
+    totals, firsts = [], []
+    # One client, one keep-alive pool for the whole cell, as an application holds its client.
+    async with openai.AsyncOpenAI(base_url=target.base_url, api_key=target.api_key, max_retries=0) as client:
+        warm_until = time.perf_counter() + WARMUP_SECONDS
+
+        async def warm() -> None:
+            while time.perf_counter() < warm_until:
+                await _request(client, stream)
+
+        await asyncio.gather(*(warm() for _ in range(clients)))
+        cpu_before = _cpu_seconds(target.process.pid)
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def caller() -> None:
+            while time.perf_counter() < deadline:
+                total, first = await _request(client, stream)
+                totals.append(total)
+                firsts.append(first)
+
+        await asyncio.gather(*(caller() for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+        cpu_ms = (_cpu_seconds(target.process.pid) - cpu_before) * 1000 / len(totals)
+    return Cell(totals, firsts, len(totals) / elapsed, cpu_ms)
+
+
+async def _prime(target: Target) -> None:
+    async with openai.AsyncOpenAI(base_url=target.base_url, api_key=target.api_key, max_retries=0) as client:
+        for stream in (False, True):
+            for _ in range(PRIMING):
+                await _request(client, stream)
+
+
+def _median(cells: list[Cell], figure: Callable[[Cell], float]) -> float:
+    return statistics.median(figure(cell) for cell in cells)
+
+
+def _p(values: list[float], p: int) -> float:
+    return statistics.median(values) if p == 50 else percentile(values, p)
+
+
+def _at(values: Callable[[Cell], list[float]], p: int) -> Callable[[Cell], float]:
+    """A cell's percentile `p` of the timings `values` picks."""
+    return lambda cell: _p(values(cell), p)
+
+
+def _ms(value: float) -> str:
+    return f"{value:.2f} ms"
+
+
+def _measured(targets: tuple[Target, ...], profiled_target: Target) -> dict[tuple[str, bool, int], list[Cell]]:
+    """Every cell of every round, keyed by target name, streaming or not, concurrency; with BENCH_PROFILE,
+    py-spy records `profiled_target` through each of its cells."""
+    for target in targets:
+        asyncio.run(_prime(target))
+    cells: dict[tuple[str, bool, int], list[Cell]] = {}
+    for turn in range(ROUNDS):
+        for stream in (False, True):
+            for clients in CONCURRENCY:
+                for target in targets:
+                    mode = "stream" if stream else "whole"
+                    recording: AbstractContextManager[None] = (
+                        profiled(target.process, f"gateway-{mode}-{clients}-{turn + 1}", SECONDS)
+                        if target is profiled_target
+                        else nullcontext()
+                    )
+                    with recording:
+                        cell = asyncio.run(_load(target, stream=stream, clients=clients, seconds=SECONDS))
+                    cells.setdefault((target.name, stream, clients), []).append(cell)
+    return cells
+
+
+def _added(cells: dict, name: str, stream: bool, clients: int, figure: Callable[[Cell], float]) -> float:
+    """A gateway's figure less the direct one of the same round, the median over the rounds."""
+    direct = cells[(NAMES[0], stream, clients)]
+    through = cells[(name, stream, clients)]
+    return statistics.median(figure(mine) - figure(theirs) for mine, theirs in zip(through, direct, strict=True))
+
+
+def _rows(cells: dict, stream: bool, clients: int, label: str, values: Callable[[Cell], list[float]]) -> list[tuple]:
+    who = f"{clients} client{'s' if clients > 1 else ''}"
+    rows = []
+    for p in (50, 95):
+        figures = [_median(cells[(name, stream, clients)], _at(values, p)) for name in NAMES]
+        rows.append((f"{who}, {label} p{p}", *map(_ms, figures), ""))
+    added = {p: [_added(cells, name, stream, clients, _at(values, p)) for name in NAMES[1:]] for p in (50, 95)}
+    goal = f"Bastion < LiteLLM and < {TARGET_ADDED_MS:.0f} ms"
+    rows.append((f"{who}, {label}, added p50", "", *map(_ms, added[50]), goal))
+    rows.append((f"{who}, {label}, added p95", "", *map(_ms, added[95]), ""))
+    litellm, ours = added[50]
+    rows.append((f"{who}, {label}, target met", "", "", "yes" if ours < min(litellm, TARGET_ADDED_MS) else "no", ""))
+    return rows
+
+
+def _record(cells: dict, stream: bool, section: str, load: float) -> None:
+    figures = table(REGION, section, ("metric", *NAMES, "target"))
+    stages = [("whole answer", lambda cell: cell.totals)]
+    if stream:
+        stages.insert(0, ("first token", lambda cell: cell.firsts))
+    for clients in CONCURRENCY:
+        for label, values in stages:
+            figures.rows += _rows(cells, stream, clients, label, values)
+        who = f"{clients} client{'s' if clients > 1 else ''}"
+        rates = [f"{_median(cells[(name, stream, clients)], lambda c: c.per_second):.0f}" for name in NAMES]
+        figures.rows.append((f"{who}, requests/s", *rates, ""))
+        cpu = [_ms(_median(cells[(name, stream, clients)], lambda c: c.cpu_ms)) for name in NAMES]
+        figures.rows.append((f"{who}, server CPU per request", *cpu, ""))
+    chunks = f", streamed in {upstream_server.REPLY_CHUNKS} chunks" if stream else ""
+    figures.notes[:] = [
+        f"LiteLLM {litellm_version()} (`litellm --config`, one worker, no database, no Redis, master key) and "
+        "Bastion under uvicorn (one worker; the default guardrail policy: prompt scoring, PII and secret "
+        "redaction, streamed output screening; an organization API key of scope `chat`; the test settings on "
+        "the test database pytest-django created), both routed to one upstream process "
+        f"(tests/bench/gateway/upstream.py) answering {len(upstream_server.REPLY)} characters{chunks}. "
+        "Load: the `openai` client's AsyncOpenAI in the benchmark's process, N callers each sending its next "
+        f"request when its last is answered; {WARMUP_SECONDS} s of warm-up, then {SECONDS:.0f} s per cell; the "
+        f"three targets one after the other in each of {ROUNDS} rounds, medians of the rounds. Added: the "
+        "gateway's percentile less the direct one of the same round. Server CPU: the process tree's user + "
+        f"system time per request, from /proc. Load average at the start: {load:.1f}."
+    ]
+
+
+def test_gateway_overhead_against_litellm(upstream, litellm_proxy, bastion):
+    load = os.getloadavg()[0]
+    cells = _measured((upstream, litellm_proxy, bastion), profiled_target=bastion)
+    _record(cells, False, "Chat completions, not streamed", load)
+    _record(cells, True, "Chat completions, streamed", load)
