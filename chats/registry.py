@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
@@ -68,13 +70,47 @@ def _from_row(row: ChatModel) -> ModelSpec:
     )
 
 
+# The admin's rows and each organization's switches are read on every completion; they are kept in the
+# cache (Redis in production, shared by every process) and dropped from it whenever one changes.
+ROWS_KEY = "chats:registry:rows"
+CACHED_SECONDS = 300
+
+
+def _switches_key(organization_id: object) -> str:
+    return f"chats:registry:switches:{organization_id}"
+
+
+def _cached(organization: Organization | None) -> tuple[list[ModelSpec], dict[str, bool]]:
+    keys = [ROWS_KEY] + ([_switches_key(organization.pk)] if organization is not None else [])
+    found = cache.get_many(keys)
+    rows = found.get(ROWS_KEY)
+    if rows is None:
+        rows = [_from_row(row) for row in ChatModel.objects.all()]
+        cache.set(ROWS_KEY, rows, CACHED_SECONDS)
+    if organization is None:
+        return rows, {}
+    switched = found.get(_switches_key(organization.pk))
+    if switched is None:
+        switched = dict(OrganizationModel.objects.in_organization(organization).values_list("model_id", "is_enabled"))
+        cache.set(_switches_key(organization.pk), switched, CACHED_SECONDS)
+    return rows, switched
+
+
+@receiver([post_save, post_delete], sender=ChatModel)
+def _forget_rows(**kwargs: object) -> None:
+    cache.delete(ROWS_KEY)
+
+
+@receiver([post_save, post_delete], sender=OrganizationModel)
+def _forget_switches(*, instance: OrganizationModel, **kwargs: object) -> None:
+    cache.delete(_switches_key(instance.organization_id))
+
+
 def registry_models(organization: Organization | None = None) -> list[ModelSpec]:
     """Every model an organization may use (every enabled one with a configured provider, without one)."""
+    rows, switched = _cached(organization)
     specs = {entry["id"]: _from_settings(entry) for entry in settings.LLM_MODELS}
-    specs.update({row.model_id: _from_row(row) for row in ChatModel.objects.all()})
-    switched: dict[str, bool] = {}
-    if organization is not None:
-        switched = dict(OrganizationModel.objects.in_organization(organization).values_list("model_id", "is_enabled"))
+    specs.update({spec.id: spec for spec in rows})
     return [
         spec
         for spec in specs.values()
@@ -84,21 +120,22 @@ def registry_models(organization: Organization | None = None) -> list[ModelSpec]
 
 def registry_model(organization: Organization, model_id: str | None, *, field_name: str = "model") -> ModelSpec:
     """The model a request names (the default when it names none), or 422 naming the models it may use."""
+    return registry_candidates(organization, model_id, field_name=field_name)[0]
+
+
+def registry_candidates(
+    organization: Organization, model_id: str | None, *, field_name: str = "model"
+) -> list[ModelSpec]:
+    """The model a request names, then the one tried when its provider stays down (its own fallback,
+    else the deployment's), read from one look at the registry."""
     wanted = model_id or settings.LLM_DEFAULT_MODEL
-    available = registry_models(organization)
-    for spec in available:
-        if spec.id == wanted:
-            return spec
-    names = ", ".join(spec.id for spec in available) or "none"
-    raise ValidationFailed(errors={field_name: [f"Unknown or disabled model. Available: {names}."]})
-
-
-def registry_fallback(organization: Organization, spec: ModelSpec) -> ModelSpec | None:
-    """The model tried when `spec`'s provider stays down: its own fallback, else the deployment's."""
-    wanted = spec.fallback_model_id or settings.LLM_FALLBACK_MODEL
-    if not wanted or wanted == spec.id:
-        return None
-    return next((candidate for candidate in registry_models(organization) if candidate.id == wanted), None)
+    available = {spec.id: spec for spec in registry_models(organization)}
+    spec = available.get(wanted)
+    if spec is None:
+        names = ", ".join(available) or "none"
+        raise ValidationFailed(errors={field_name: [f"Unknown or disabled model. Available: {names}."]})
+    fallback = available.get(spec.fallback_model_id or settings.LLM_FALLBACK_MODEL)
+    return [spec, fallback] if fallback is not None and fallback.id != spec.id else [spec]
 
 
 _providers: dict[str, Provider] = {}

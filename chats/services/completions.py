@@ -133,7 +133,8 @@ def completion_prepare(
     """Decide what would be sent, or refuse: 422 PROMPT_BLOCKED (with an alert), 429 over the quota."""
     if chat is not None and chat.is_archived:
         raise ChatArchived()
-    spec = registry.registry_model(organization, model or (chat.model if chat else None))
+    candidates = registry.registry_candidates(organization, model or (chat.model if chat else None))
+    spec = candidates[0]
     given = [ProviderMessage(item["role"], item["content"]) for item in messages]
     conversation: list[ProviderMessage] = []
     if chat is not None:
@@ -165,9 +166,7 @@ def completion_prepare(
         passages=screening.passages,
         timeout=settings.LLM_TIMEOUT_SECONDS,
     )
-    fallback = registry.registry_fallback(organization, spec)
-    prepared = Prepared(actor, organization, spec, request, screening, policy, chat=chat)
-    prepared.candidates = [spec, fallback] if fallback else [spec]
+    prepared = Prepared(actor, organization, spec, request, screening, policy, chat=chat, candidates=candidates)
     if chat is not None:
         prepared.user_message = Message.objects.create(
             chat=chat,

@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -13,10 +16,25 @@ from organizations.access import organization_action_require
 from organizations.models import Organization
 from organizations.roles import Action
 
+POLICY_CACHED_SECONDS = 300
+
+
+def _policy_key(organization_id: object) -> str:
+    return f"chats:guardrail-policy:{organization_id}"
+
 
 def guardrail_policy_get(*, organization: Organization) -> Policy:
-    stored = GuardrailPolicy.objects.in_organization(organization).values_list("rules", flat=True).first()
+    """The policy every completion reads: from the cache (dropped whenever the policy changes)."""
+    stored = cache.get(_policy_key(organization.pk))
+    if stored is None:
+        stored = GuardrailPolicy.objects.in_organization(organization).values_list("rules", flat=True).first() or {}
+        cache.set(_policy_key(organization.pk), stored, POLICY_CACHED_SECONDS)
     return Policy.from_stored(stored)
+
+
+@receiver([post_save, post_delete], sender=GuardrailPolicy)
+def _forget_policy(*, instance: GuardrailPolicy, **kwargs: object) -> None:
+    cache.delete(_policy_key(instance.organization_id))
 
 
 def _checked(rules: dict[str, Any]) -> dict[str, dict[str, Any]]:

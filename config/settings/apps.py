@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "organizations.middleware.MembershipsOncePerRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: the chain above runs in the request's one thread (config/api/middleware.py says why).
+    "config.api.middleware.OneThreadMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -68,5 +68,9 @@ LOGGING = {
     "loggers": {
         # The API handler logs unexpected errors itself, with the request id.
         "django.request": {"level": "ERROR", "handlers": ["console"], "propagate": False},
+        # The model clients' HTTP libraries log every call at INFO: a line per completion, and the
+        # gateway logs the failures itself.
+        "httpx": {"level": "WARNING"},
+        "httpx2": {"level": "WARNING"},
     },
 }

@@ -170,8 +170,10 @@ class TenantAPIView(GenericAPIView):
         return self.tenant_object.organization_id
 
     def _sole_organization_id(self, source: TenantSource, request: Request) -> Any:
+        if getattr(request.user, "is_api_key", False):
+            return request.user.organization_id  # a key belongs to one organization: no need to look
         # Where the action is allowed first; failing that, the only organization the actor belongs to,
-        # so that a viewer (or a key without the scope) is told 403 rather than asked for an id.
+        # so that a viewer is told 403 rather than asked for an id.
         allowed = organizations_allowing(actor=request.user, action=self.action_for(request.method))
         for candidates in (allowed, Organization.objects.visible_to(request.user)):
             ids = list(candidates.values_list("pk", flat=True)[:2])

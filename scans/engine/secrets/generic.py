@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from scans.engine.findings import Confidence, Severity
 from scans.engine.secrets.allowlist import generic_refusal
-from scans.engine.secrets.matcher import ThreadScratch
+from scans.engine.secrets.matcher import ScratchPool
 from scans.engine.secrets.rules import shannon_entropy
 
 try:
@@ -180,7 +180,7 @@ class NameWords:
                 elements=len(NAME_WORDS),
                 flags=[flags] * len(NAME_WORDS),
             )
-            self._scratch = ThreadScratch(self._database)
+            self._scratch = ScratchPool(self._database)
 
     def present(self, data: bytes) -> list[str]:
         if self._database is None:
@@ -191,7 +191,8 @@ class NameWords:
         def on_match(word: int, start: int, end: int, flags: int, context: object) -> None:
             found.add(word)
 
-        self._database.scan(data, match_event_handler=on_match, scratch=self._scratch.scratch)
+        with self._scratch.lent() as scratch:
+            self._database.scan(data, match_event_handler=on_match, scratch=scratch)
         return [NAME_WORDS[index] for index in sorted(found)]
 
 
