@@ -34,6 +34,11 @@ class SeedAlias:
     schema_overrides: ClassVar[dict[str, Any]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        if cls.__dict__.get("request_defaults"):
+            # Only an alias with defaults gets an `initial` of its own, set before the canonical view's
+            # own checks run: a tenant view's door (organizations/api/base.py) refuses any `initial`
+            # but its own, so a tenant alias cannot fill in a body before the door has read it.
+            cls.initial = _initial_filling_defaults(cls)
         super().__init_subclass__(**kwargs)
         if not cls.seed:  # an intermediate class shared by several seeds' aliases
             return
@@ -49,12 +54,6 @@ class SeedAlias:
             **{method: extend_schema(operation_id=f"{operation_id}_{method}", **schema) for method in cls.methods}
         )(cls)
 
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        super().initial(request, *args, **kwargs)
-        if self.request_defaults and isinstance(request.data, dict):
-            # DRF has no public setter for a parsed body; the canonical view reads it as `request.data`.
-            request._full_data = {**self.request_defaults, **request.data}
-
     def seed_body(self, body: dict[str, Any]) -> dict[str, Any]:
         """A success body in the seed's shape; the canonical one unless the alias says otherwise."""
         return body
@@ -67,6 +66,16 @@ class SeedAlias:
             except Exception as exc:
                 response = self.handle_exception(exc)
         return super().finalize_response(request, response, *args, **kwargs)
+
+
+def _initial_filling_defaults(owner: type) -> Any:
+    def initial(self: Any, request: Request, *args: Any, **kwargs: Any) -> None:
+        super(owner, self).initial(request, *args, **kwargs)
+        if isinstance(request.data, dict):
+            # DRF has no public setter for a parsed body; the canonical view reads it as `request.data`.
+            request._full_data = {**self.request_defaults, **request.data}
+
+    return initial
 
 
 def seed_alias(

@@ -8,6 +8,7 @@ from .accounts import JWT_SECRET_KEY  # noqa: F401 (prod.py checks it)
 from .api import *  # noqa: F403
 from .apps import *  # noqa: F403
 from .env import BASE_DIR, DEV_SECRET_KEY, env_bool, env_list  # noqa: F401 (the environments import them from here)
+from .knowledge import *  # noqa: F403
 from .scans import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SECRET_KEY  # noqa: F401 (prod.py checks it)
