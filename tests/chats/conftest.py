@@ -21,3 +21,15 @@ def member(member_of):
 @pytest.fixture
 def member_client(member):
     return client_for(member.user)
+
+
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """POST a document as a client would, then run what its commit sends (the Celery task, eager here)."""
+    from django.urls import reverse
+
+    def post(client, body, *, format="json"):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("document-list"), body, format=format)
+
+    return post
