@@ -27,6 +27,7 @@ from organizations.roles import Role, Scope, role_allows, scopes_allow
 from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
 from tests.alerts.factories import AlertFactory
+from tests.chats.knowledge_factories import ChunkFactory, MemoryFactory
 from tests.organizations.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -43,6 +44,8 @@ BODIES = {
     "organization-detail": {"name": "Renamed"},
     "alert-detail": {"is_read": True},
     "notification-settings": {"email_enabled": False},
+    "memory-detail": {"content": "Changed"},
+    "collection-detail": {"name": "Renamed"},
 }
 
 
@@ -58,6 +61,16 @@ class World:
     device: TOTPDevice
     finding: object
     alert: object
+    memory: object  # the bystander's own
+    chunk: object
+
+    @property
+    def document(self) -> object:
+        return self.chunk.document
+
+    @property
+    def collection(self) -> object:
+        return self.chunk.collection
 
     @property
     def scan(self) -> object:
@@ -80,6 +93,8 @@ def _world() -> World:
         device=enrolled.device,
         finding=FindingFactory(scan__project=project),
         alert=AlertFactory(scan__project=project),
+        memory=MemoryFactory(organization=organization, user=bystander.user),
+        chunk=ChunkFactory(document__collection__organization=organization),
     )
 
 
@@ -93,13 +108,17 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "device_id": lambda world: world.device.pk,
     "scan_id": lambda world: world.scan.pk,
     "alert_id": lambda world: world.alert.pk,
+    "memory_id": lambda world: world.memory.pk,
+    "collection_id": lambda world: world.collection.pk,
+    "document_id": lambda world: world.document.pk,
 }
 # Other path values, which name no object on their own (the organization comes from the body).
 PATH_VALUES: dict[str, Callable[[World], object]] = {
     "fingerprint": lambda world: world.finding.fingerprint,
 }
-# Parameters of objects owned by one user rather than an organization: no role applies.
-USER_OWNED = {"device_id"}
+# Parameters of objects owned by one user rather than an organization: no role applies. A memory lives
+# in an organization, but only its owner reads it, as a chat is.
+USER_OWNED = {"device_id", "memory_id"}
 
 
 @dataclass(frozen=True)
@@ -155,7 +174,12 @@ LISTED: dict[str, Callable[[World], object]] = {
     "api-key-list": lambda world: world.api_key.pk,
     "scan-list": lambda world: world.scan.pk,
     "alert-list": lambda world: world.alert.pk,
+    "memory-list": lambda world: world.memory.pk,
+    "collection-list": lambda world: world.collection.pk,
+    "document-list": lambda world: world.document.pk,
 }
+# Lists of what belongs to one person: whatever the role or scope, nobody else's list shows it.
+PRIVATE_LISTS = {"memory-list"}
 CASES = [(route, method) for route in ROUTES for method in route.methods()]
 TENANT_CASES = [(route, method) for route, method in CASES if not set(route.parameters) & USER_OWNED]
 
@@ -287,10 +311,10 @@ def test_a_list_shows_an_organizations_object_exactly_when_the_table_allows_read
     world = _world()
     action = route.view.required_actions["GET"]
     if kind == "role":
-        allowed = role_allows(name, action)
+        allowed = role_allows(name, action) and route.name not in PRIVATE_LISTS
         client = _client_for(MembershipFactory(organization=world.organization, role=name).user)
     else:
-        allowed = scopes_allow([name], action)
+        allowed = scopes_allow([name], action) and route.name not in PRIVATE_LISTS
         client = _key_client(world, name)
 
     response = client.get(route.url(world))
@@ -316,6 +340,7 @@ FIELDS: dict[str, Callable[[World], object]] = {
     "organization_id": lambda world: world.organization.pk,
     "org_id": lambda world: world.organization.pk,
     "project_id": lambda world: world.project.pk,
+    "collection_id": lambda world: world.collection.pk,
 }
 # The rest of a body that each such write accepts, so an allowed caller gets past validation.
 FIELD_BODIES = {
@@ -325,6 +350,11 @@ FIELD_BODIES = {
     "scan-prompt": {"prompt": "Summarise this article."},
     "scan-pii": {"content": "Nothing personal here."},
     "finding-triage": {"status": "false_positive", "reason": "test data"},
+    "memory-list": {"content": "Named elsewhere"},
+    "memory-search": {"query": "Named elsewhere"},
+    "collection-list": {"name": "Named elsewhere"},
+    "document-list": {"title": "Named elsewhere", "content": "Named elsewhere"},
+    "search": {"question": "Named elsewhere"},
 }
 
 
@@ -374,8 +404,10 @@ def _call_naming(client: APIClient, route: Route, method: str, source: object, w
     return getattr(client, method)(route.url(world), body, format="json", **extra)
 
 
-def _scans_and_triages(world: World) -> tuple[int, int]:
-    return Scan.objects.in_organization(world.organization).count(), world.organization.triages.count()
+def _scans_and_triages(world: World) -> tuple[int, ...]:
+    organization = world.organization
+    knowledge = (organization.memories.count(), organization.collections.count(), organization.documents.count())
+    return Scan.objects.in_organization(organization).count(), organization.triages.count(), *knowledge
 
 
 FIELD_IDS = [f"{r.name}-{m}-{s.where}-{s.name}" for r, m, s in FIELD_CASES]
