@@ -18,7 +18,7 @@ from chats.services import documents as document_services
 from chats.services import memories as memory_services
 from config.api.pagination import SkipLimitPagination
 from config.api.parsers import JSONBodyParser
-from core.exceptions import PayloadTooLarge
+from core.exceptions import AlreadyExists, PayloadTooLarge
 from organizations.api.base import TenantAPIView, in_body, in_query, in_url
 from organizations.roles import Action
 
@@ -143,6 +143,7 @@ class CollectionListView(TenantAPIView, generics.ListAPIView):
     organization_from = LIST_SOURCES
     serializer_class = io.CollectionOutputSerializer
     pagination_class = OffsetOrSkipPagination
+    domain_errors = {"POST": (AlreadyExists,)}
 
     def get_queryset(self):  # noqa: ANN201 -- DRF's hook
         return self.narrowed(selectors.collection_list(actor=self.request.user), organization_path="organization")
@@ -171,6 +172,7 @@ class CollectionListView(TenantAPIView, generics.ListAPIView):
 class CollectionDetailView(TenantAPIView):
     required_actions = {"GET": USE, "PATCH": USE, "DELETE": USE}
     organization_from = in_url("collection_id", via=selectors.collection_get)
+    domain_errors = {"PATCH": (AlreadyExists,)}
 
     @extend_schema(summary="A collection", responses={200: io.CollectionOutputSerializer}, tags=DOCUMENT_TAGS)
     def get(self, request: Request, collection_id: UUID) -> Response:

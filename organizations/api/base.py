@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.serializers import Serializer
 
 from config.api.permissions import IsUser, IsUserOrApiKey
-from core.exceptions import ValidationFailed
+from core.exceptions import InsufficientPermissions, ValidationFailed
 from organizations import selectors
 from organizations.access import actor_can, organizations_allowing
 from organizations.models import Organization
@@ -148,14 +148,16 @@ class TenantAPIView(GenericAPIView):
             raise ValidationFailed(errors={source.name: ["This field is required."]})
         return value
 
-    def _sole_organization_id(self, source: TenantSource, request: Request) -> Any:
+    def _sole_organization_id(self, source: TenantSource, request: Request) -> UUID:
         allowed = organizations_allowing(actor=request.user, action=self.action_for(request.method))
         ids = list(allowed.values_list("pk", flat=True)[:2])
         if len(ids) == 1:
             return ids[0]
         if ids:
             raise ValidationFailed(errors={source.name: ["You belong to several organizations: name one."]})
-        return None
+        # Nowhere the action is allowed: the role table's answer, not a "required" for a field the
+        # schema rightly calls optional.
+        raise InsufficientPermissions("You may do this in none of your organizations.")
 
     def _organization_of(self, source: TenantSource, object_id: UUID) -> Organization:
         actor = self.request.user

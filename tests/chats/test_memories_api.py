@@ -121,9 +121,9 @@ def test_a_viewer_may_not_keep_memories(member_of):
 
     response = client_for(viewer.user).post(LIST, {"content": "x"}, format="json")
 
-    # A viewer's role does not include chat, so no organization is one it could mean.
-    assert response.status_code == 422
-    assert "organization_id" in response.json()["errors"]
+    # A viewer's role does not include chat: there is no organization where they may do it.
+    assert response.status_code == 403
+    assert response.json()["error_code"] == "INSUFFICIENT_PERMISSIONS"
     assert not Memory.objects.dangerously_unscoped().exists()
 
 
