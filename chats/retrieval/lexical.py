@@ -1,18 +1,22 @@
-"""BM25 over a collection's chunks, through `bm25s`, with one tokenizer for chunks and queries."""
+"""BM25 over a collection's chunks, through `bm25s`, with one tokenizer for chunks and queries: words
+in lower case, English stop words out, Snowball stems (PyStemmer), so that "rotated" finds "rotation".
+Stemming took BM25's recall@5 on the labelled set from 0.78 to 0.94 (docs/RAG.md)."""
 
 import re
 from collections.abc import Sequence
 
 import bm25s
 import numpy as np
+import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOPWORDS = frozenset(STOPWORDS_EN)
+_STEMMER = Stemmer.Stemmer("english")
 
 
 def words(text: str) -> list[str]:
-    return [word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS]
+    return _STEMMER.stemWords([word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS])
 
 
 class LexicalIndex:

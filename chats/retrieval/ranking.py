@@ -1,6 +1,10 @@
-"""Hybrid ranking: a dense ranking (cosine over the embedder's vectors) and a lexical one (BM25),
-fused by reciprocal rank. RRF won over a min-max blend of the two scores on the labelled set
-(tests/bench/retrieval), and it needs no calibration between a cosine and a BM25 score."""
+"""Hybrid ranking: a dense ranking (cosine over the embedder's vectors) and a lexical one (BM25), fused.
+
+The default is a blend of the two scores, each min-max scaled over the candidates, 0.7 on the dense
+side: on the labelled set (tests/data/retrieval, measured by tests/bench/retrieval) it ranked best,
+recall@5 0.94 and MRR 0.86 with the static model, where reciprocal rank fusion made 0.92 and 0.84,
+an even blend 0.94 and 0.84, dense alone 0.92 and 0.79, BM25 alone 0.94 and 0.82. The weight was
+chosen on that same set of fifty questions: the differences are of one or two questions."""
 
 from dataclasses import dataclass
 
@@ -9,6 +13,7 @@ import numpy as np
 # How deep each ranking is read before fusing, and RRF's damping constant (Cormack et al. use 60).
 CANDIDATES = 100
 RRF_K = 60
+DENSE_WEIGHT = 0.7
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ def _top(scores: np.ndarray, depth: int) -> np.ndarray:
 
 
 def fuse_rrf(dense: np.ndarray, lexical: np.ndarray, *, limit: int) -> list[Ranked]:
+    """Reciprocal rank fusion: the alternative measured beside the blend; it needs no weight."""
     fused: dict[int, float] = {}
     for scores in (dense, lexical):
         for rank, row in enumerate(_top(scores, CANDIDATES)):
@@ -39,8 +45,8 @@ def fuse_rrf(dense: np.ndarray, lexical: np.ndarray, *, limit: int) -> list[Rank
     return [Ranked(row, score, float(dense[row]), float(lexical[row])) for row, score in best]
 
 
-def fuse_blend(dense: np.ndarray, lexical: np.ndarray, *, limit: int, weight: float = 0.5) -> list[Ranked]:
-    """The alternative measured beside RRF: min-max normalised scores mixed with `weight` on the dense side."""
+def fuse_blend(dense: np.ndarray, lexical: np.ndarray, *, limit: int, weight: float = DENSE_WEIGHT) -> list[Ranked]:
+    """Min-max scaled scores of the candidates either ranking puts first, mixed with `weight` on the dense side."""
     rows = np.union1d(_top(dense, CANDIDATES), _top(lexical, CANDIDATES))
     if len(rows) == 0:
         return []
@@ -61,3 +67,7 @@ def dense_only(dense: np.ndarray, lexical: np.ndarray, *, limit: int) -> list[Ra
 def lexical_only(dense: np.ndarray, lexical: np.ndarray, *, limit: int) -> list[Ranked]:
     top = [row for row in _top(lexical, limit) if lexical[row] > 0]
     return [Ranked(int(row), float(lexical[row]), float(dense[row]), float(lexical[row])) for row in top]
+
+
+# What search uses unless told otherwise.
+fuse_default = fuse_blend

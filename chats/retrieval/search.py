@@ -12,7 +12,7 @@ from chats.embeddings import Embedder, embedder
 from chats.embeddings.vectors import vectors_unpack
 from chats.models import Chunk, Collection, Memory
 from chats.retrieval.index import collection_index
-from chats.retrieval.ranking import Ranked, fuse_rrf
+from chats.retrieval.ranking import Ranked, fuse_default
 
 Fusion = Callable[..., list[Ranked]]
 # Memories read per search: a person's own, so a few thousand at most in practice.
@@ -43,7 +43,7 @@ def chunks_search(
     collections: Sequence[Collection],
     query: str,
     limit: int,
-    fusion: Fusion = fuse_rrf,
+    fusion: Fusion = fuse_default,
     model: Embedder | None = None,
 ) -> list[ChunkHit]:
     """The best `limit` chunks of `collections` for `query`, best first."""
