@@ -29,6 +29,7 @@ REGIONS = {
     "http": ("<!-- make bench: start -->", "<!-- make bench: end -->"),
     "scanner": ("<!-- make bench scanner: start -->", "<!-- make bench scanner: end -->"),
     "scans": ("<!-- make bench scans: start -->", "<!-- make bench scans: end -->"),
+    "retrieval": ("<!-- make bench retrieval: start -->", "<!-- make bench retrieval: end -->"),
 }
 # Regions measured through the running service: their date lines also name its database and Redis.
 SERVICE_REGIONS = ("http", "scans")

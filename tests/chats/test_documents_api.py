@@ -268,3 +268,39 @@ def test_a_failed_processing_is_stored_not_raised(member, member_client, monkeyp
         "failed",
         "The document could not be chunked and embedded.",
     )
+
+
+def _expired_client(user) -> APIClient:
+    import time
+
+    import jwt
+    from django.conf import settings
+
+    now = int(time.time())
+    claims = {"token_type": "access", "sub": str(user.pk), "jti": "e" * 32, "iat": now - 600, "exp": now - 5}
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {jwt.encode(claims, settings.SIMPLE_JWT['SIGNING_KEY'])}")
+    return client
+
+
+def test_an_expired_token_reaches_no_knowledge_route(member):
+    document = DocumentFactory(collection__organization=member.organization)
+    client = _expired_client(member.user)
+    calls = [
+        ("get", COLLECTIONS),
+        ("post", COLLECTIONS),
+        ("get", _collection(document.collection)),
+        ("delete", _collection(document.collection)),
+        ("get", DOCUMENTS),
+        ("post", DOCUMENTS),
+        ("get", _document(document)),
+        ("delete", _document(document)),
+        ("post", reverse("search")),
+        ("post", "/api/search"),
+    ]
+
+    for method, url in calls:
+        response = getattr(client, method)(url, {}, format="json")
+        assert response.status_code == 401, (method, url)
+        assert response.json()["error_code"] == "TOKEN_EXPIRED"
+    assert Document.objects.in_organization(member.organization).exists()
