@@ -71,10 +71,10 @@ class SearchAnswer:
 
 def collection_search(*, actor: "Actor", collection: Collection, question: str, limit: int = 5) -> SearchAnswer:
     """Seed 004's RAG search: the collection's best chunks for `question`, and an answer quoted from
-    them with citations. `collection` came through `collection_get`; its stamp is re-read here."""
+    them with citations. `collection` was read through `collection_get` in this request, so its
+    version stamp is current."""
     started = time.perf_counter()
     organization_action_require(actor=actor, organization=collection.organization, action=Action.CHAT_USE)
-    fresh = collections_for(actor=actor, organization=collection.organization, collection_ids=[collection.pk])
-    hits = chunks_search(collections=fresh, query=question, limit=limit)
+    hits = chunks_search(collections=[collection], query=question, limit=limit)
     answer = extractive_answer(question=question, texts=[hit.chunk.text for hit in hits], embedder=embedder())
     return SearchAnswer(answer, hits, (time.perf_counter() - started) * 1000)
