@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("scans.urls")),
     path("", include("alerts.urls")),
+    path("", include("chats.knowledge_page_urls")),
     path("", include("accounts.urls")),
 ]
 

@@ -30,9 +30,12 @@ class FullMiniLMEmbedder:
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
-        for start in range(0, len(texts), BATCH):
-            encodings = self.tokenizer.encode_batch(list(texts[start : start + BATCH]))
+        # Batched by length, so that a batch is padded to its own longest text rather than to another's.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), BATCH):
+            rows = order[start : start + BATCH]
+            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
             ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
             mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
-            out[start : start + len(encodings)] = self.model.mean_pooled(ids, mask)
+            out[rows] = self.model.mean_pooled(ids, mask)
         return normalised(out)

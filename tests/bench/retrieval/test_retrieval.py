@@ -81,7 +81,8 @@ def test_embedding_throughput():
     words = sum(len(text.split()) for text in texts) / len(texts)
     figures = table(REGION, "Embedding throughput", ("embedder", "chunks per second", "dimensions"))
     figures.notes.append(
-        f"The labelled set's chunks ({words:.0f} words on average), embedded in one call, on {os.cpu_count()} cores."
+        f"The labelled set's chunks ({words:.0f} words on average), embedded in one call, on {os.cpu_count()} cores "
+        f"shared with the machine's other work (load average at the start: {os.getloadavg()[0]:.1f})."
     )
     static = embedder()
     many = texts * (4000 // len(texts) + 1)
@@ -119,6 +120,7 @@ def _synthetic_collection(count: int) -> object:
 
 @pytest.mark.django_db
 def test_search_latency_at_100k_chunks():
+    load = os.getloadavg()[0]
     made = time.perf_counter()
     membership, collection = _synthetic_collection(SEARCH_CHUNKS)
     made = time.perf_counter() - made
@@ -146,7 +148,8 @@ def test_search_latency_at_100k_chunks():
         f"One collection of {SEARCH_CHUNKS:,} synthetic chunks (120 words each from the labelled set's vocabulary), "
         f"{backend}, in this process: each query reads the collection's version stamp, embeds the question, scores "
         f"the cached float32 matrix ({matrix_mb:.0f} MB) and the BM25 index, blends them and reads the top 5 rows. "
-        f"{QUERIES} queries after the first, which builds the index. Making and embedding the chunks took {made:.0f} s."
+        f"{QUERIES} queries after the first, which builds the index. Making and embedding the chunks took "
+        f"{made:.0f} s. Load average at the start: {load:.1f} on {os.cpu_count()} cores."
     )
     figures.rows += [
         ("p50", f"{statistics.median(times):.1f} ms", "< 50 ms"),
