@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from chats.knowledge_forms import DocumentUploadForm, MemoryForm
@@ -96,6 +97,10 @@ def document_upload_page(request: HttpRequest) -> HttpResponse:
             form_errors_add(form, error)
         else:
             messages.success(request, f"{document.title} was uploaded: it is searchable once it shows Ready.")
+            if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+                # The page's script sent it to show progress: it goes to the page itself, so the message
+                # above is read there and not by a redirect the script would follow unseen.
+                return HttpResponse(status=204, headers={"X-Redirect": reverse("knowledge-page")})
             return redirect("knowledge-page")
     return _render(request, access, upload_form=form)
 

@@ -1,6 +1,6 @@
 // The upload form sends its file with XMLHttpRequest, so that the page can show how much has gone;
-// without JavaScript the form posts as usual. The answer is the page the server redirects to, or the
-// form again with its errors, and it replaces this one either way.
+// without JavaScript the form posts as usual. A stored upload answers 204 with the page to go to; a
+// refused one answers the form again with its errors, which replaces this page.
 (function () {
   "use strict";
   const form = document.querySelector("[data-upload-form]");
@@ -14,6 +14,7 @@
     event.preventDefault();
     const request = new XMLHttpRequest();
     request.open("POST", form.action);
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.upload.addEventListener("progress", function (progress) {
       if (!progress.lengthComputable) return;
       bar.hidden = false;
@@ -22,10 +23,12 @@
       state.textContent = bar.value < 100 ? "Uploading… " + bar.value + " %" : "Reading the document…";
     });
     request.addEventListener("load", function () {
-      if (request.status < 400 && request.responseURL) {
-        window.location.assign(request.responseURL);
+      const next = request.getResponseHeader("X-Redirect");
+      if (request.status === 204 && next) {
+        window.location.assign(next);
         return;
       }
+      // The form again, with what was refused: shown as the page a plain post would have shown.
       document.open();
       document.write(request.responseText);
       document.close();
