@@ -29,9 +29,10 @@ def _pdf_text(data: bytes) -> str:
         return "\n\n".join(page.extract_text() or "" for page in reader.pages)
     except DocumentUnreadable:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
-        # pypdf reports a damaged file through many exception types; any of them means the same to the uploader.
-        logger.info("A PDF upload could not be parsed", exc_info=True)
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as error:
+        # pypdf reports a damaged file through many exception types; any of them means the same to the
+        # uploader. Only the type is logged: pypdf's messages may quote the file's bytes.
+        logger.info("A PDF upload could not be parsed (%s)", type(error).__name__)
         raise DocumentUnreadable("The PDF could not be read: it is damaged or not a PDF.") from None
 
 

@@ -138,3 +138,21 @@ def test_extracted_text_loses_nul_and_keeps_the_rest():
     assert document_text(data="a\x00b café".encode(), mime_type="text/plain") == "ab café"
     with pytest.raises(DocumentUnreadable):
         document_text(data=b"\x00\x00 \n", mime_type="text/plain")
+
+
+def test_a_damaged_pdf_is_refused_never_raised_as_something_else():
+    import random
+
+    from tests.chats.pdf import pdf_with_text
+
+    intact = pdf_with_text("Badges are renewed every year.")
+    generator = random.Random(3)
+    for attempt in range(150):
+        damaged = bytearray(intact)
+        for _ in range(generator.randint(1, 20)):
+            damaged[generator.randrange(len(damaged))] = generator.randrange(256)
+        data = bytes(damaged[: generator.randint(10, len(damaged))]) if attempt % 3 == 0 else bytes(damaged)
+        try:
+            document_text(data=data, mime_type="application/pdf")
+        except DocumentUnreadable:
+            continue
