@@ -1,7 +1,8 @@
 """Tenant reads start from a scope: the actor, an organization through the door, or a secret held.
 
 Reading across organizations is `dangerously_unscoped()`, and only operators' and background code
-may say it: admin, management commands, tasks (a `tasks.py` or a `tasks/` package), and the demo data the `demo` command asks each app for.
+may say it: admin, management commands, tasks (a `tasks.py` or a `tasks/` package), and the demo
+data the `demo` command asks each app for.
 """
 
 import ast
