@@ -5,6 +5,8 @@ Own code rather than model2vec's StaticModel: that package needs huggingface-hub
 joblib and tqdm for a lookup and a mean that take twenty lines on `tokenizers` and numpy.
 """
 
+import hashlib
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,10 +21,11 @@ MAX_TOKENS = 2048
 
 
 class StaticEmbedder:
-    name = "static-minilm-l6-v2"
-
     def __init__(self, folder: Path = DATA) -> None:
-        stored = np.load(folder / "vectors.npz")
+        tables = (folder / "vectors.npz").read_bytes()
+        # A rebuilt model is another embedder: vectors stored by the old tables are then found stale.
+        self.name = f"static-minilm-l6-v2@{hashlib.sha256(tables).hexdigest()[:12]}"
+        stored = np.load(io.BytesIO(tables))
         self.vectors = stored["vectors"].astype(np.float32) * stored["scales"][:, None]
         self.dimensions = int(self.vectors.shape[1])
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))

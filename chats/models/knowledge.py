@@ -111,6 +111,8 @@ class Document(models.Model):
     error = models.CharField(max_length=500, blank=True)
     metadata = models.JSONField(default=dict, blank=True)
     chunk_count = models.PositiveIntegerField(default=0)
+    # The embedder its chunks' vectors came from: `manage.py knowledge_reembed` redoes the others.
+    embedder = models.CharField(max_length=100, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -24,6 +24,8 @@ from organizations.models import Organization
 from organizations.roles import Action
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from organizations.models import Actor
 
 logger = logging.getLogger(__name__)
@@ -147,7 +149,7 @@ def document_process(*, document: Document) -> None:
             Chunk.objects.in_collection(document.collection_id).filter(document=document).delete()
             Chunk.objects.bulk_create(rows, batch_size=500)
             Document.objects.in_organization(document.organization_id).filter(pk=document.pk).update(
-                status=Document.Status.READY, chunk_count=len(rows), error=""
+                status=Document.Status.READY, chunk_count=len(rows), error="", embedder=model.name
             )
             collection_version_bump(organization_id=document.organization_id, collection_id=document.collection_id)
     except Exception:  # noqa: BLE001 -- any failure fails this document, not the worker; it may be queued again
@@ -157,6 +159,18 @@ def document_process(*, document: Document) -> None:
         )
         return
     logger.info("Document %s: %d chunks in %.0f ms", document.pk, len(rows), (time.perf_counter() - started) * 1000)
+
+
+def documents_reembed(*, documents: "QuerySet[Document]") -> int:
+    """Queue the given documents to be chunked and embedded again (after the embedder changed); their
+    old chunks serve searches until each is done. The number queued."""
+    from chats.tasks.knowledge import document_process_task
+
+    document_ids = list(documents.values_list("pk", flat=True))
+    for document_id in document_ids:
+        documents.filter(pk=document_id).update(status=Document.Status.QUEUED)
+        document_process_task.delay(str(document_id))
+    return len(document_ids)
 
 
 @transaction.atomic

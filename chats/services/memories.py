@@ -14,6 +14,8 @@ from organizations.models import Organization
 from organizations.roles import Action
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from organizations.models import Actor
 
 EDITABLE = ("content", "memory_type", "importance_score", "metadata")
@@ -70,3 +72,13 @@ def memory_update(*, actor: "Actor", memory: Memory, fields: dict[str, Any]) -> 
 def memory_delete(*, actor: "Actor", memory: Memory) -> None:
     organization_action_require(actor=actor, organization=memory.organization, action=Action.CHAT_USE)
     memory.delete()
+
+
+def memories_reembed(*, memories: "QuerySet[Memory]") -> int:
+    """Embed the given memories again with the configured embedder; the number done."""
+    count = 0
+    for memory in memories.iterator():
+        _embed(memory)
+        memory.save(update_fields=["embedding", "embedder"])
+        count += 1
+    return count
