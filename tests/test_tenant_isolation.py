@@ -29,6 +29,7 @@ from scans.models import Scan
 from tests.accounts.mfa import enrolled_user
 from tests.alerts.factories import AlertFactory
 from tests.chats.factories import ChatFactory, MessageFactory, SystemPromptFactory
+from tests.chats.knowledge_factories import ChunkFactory, MemoryFactory
 from tests.organizations.factories import (
     InvitationFactory,
     MembershipFactory,
@@ -48,6 +49,8 @@ BODIES = {
     "organization-detail": {"name": "Renamed"},
     "alert-detail": {"is_read": True},
     "notification-settings": {"email_enabled": False},
+    "memory-detail": {"content": "Changed"},
+    "collection-detail": {"name": "Renamed"},
 }
 
 
@@ -66,6 +69,16 @@ class World:
     chat: object
     message: object
     system_prompt: object
+    memory: object  # the bystander's own
+    chunk: object
+
+    @property
+    def document(self) -> object:
+        return self.chunk.document
+
+    @property
+    def collection(self) -> object:
+        return self.chunk.collection
 
     @property
     def scan(self) -> object:
@@ -91,6 +104,8 @@ def _world() -> World:
         chat=(chat := ChatFactory(organization=organization, user=bystander.user)),
         message=MessageFactory(chat=chat),
         system_prompt=SystemPromptFactory(organization=organization),
+        memory=MemoryFactory(organization=organization, user=bystander.user),
+        chunk=ChunkFactory(document__collection__organization=organization),
     )
 
 
@@ -106,15 +121,19 @@ PARAMETERS: dict[str, Callable[[World], object]] = {
     "alert_id": lambda world: world.alert.pk,
     "chat_id": lambda world: world.chat.pk,
     "system_prompt_id": lambda world: world.system_prompt.pk,
+    "memory_id": lambda world: world.memory.pk,
+    "collection_id": lambda world: world.collection.pk,
+    "document_id": lambda world: world.document.pk,
 }
 # Other path values, which name no object on their own (the organization comes from the body).
 PATH_VALUES: dict[str, Callable[[World], object]] = {
     "fingerprint": lambda world: world.finding.fingerprint,
 }
 # Parameters of objects owned by one user rather than an organization: no role applies.
-USER_OWNED = {"device_id", "chat_id"}
-# Of those, the ones kept inside an organization: its other members get 404 as outsiders do.
-PRIVATE_IN_ORGANIZATION = {"chat_id"}
+USER_OWNED = {"device_id", "chat_id", "memory_id"}
+# Of those, the ones kept inside an organization (a chat, a memory): its other members get 404 as
+# outsiders do.
+PRIVATE_IN_ORGANIZATION = {"chat_id", "memory_id"}
 
 
 @dataclass(frozen=True)
@@ -170,11 +189,14 @@ LISTED: dict[str, Callable[[World], object]] = {
     "scan-list": lambda world: world.scan.pk,
     "alert-list": lambda world: world.alert.pk,
     "system-prompt-list": lambda world: world.system_prompt.pk,
+    "collection-list": lambda world: world.collection.pk,
+    "document-list": lambda world: world.document.pk,
 }
 # Lists of what one person owns: nobody else, in the organization or not, ever sees the World's row.
 OWN_LISTED: dict[str, Callable[[World], object]] = {
     "chat-list": lambda world: world.chat.pk,
     "seed002-chat-history": lambda world: world.message.pk,
+    "memory-list": lambda world: world.memory.pk,
 }
 # GETs without an id that list no organization's objects, and why.
 NOT_LISTS = {
@@ -341,6 +363,7 @@ FIELDS: dict[str, Callable[[World], object]] = {
     "organization_id": lambda world: world.organization.pk,
     "org_id": lambda world: world.organization.pk,
     "project_id": lambda world: world.project.pk,
+    "collection_id": lambda world: world.collection.pk,
 }
 # The rest of a body that each such write accepts, so an allowed caller gets past validation.
 FIELD_BODIES = {
@@ -357,6 +380,11 @@ FIELD_BODIES = {
     "seed002-chat-stream": {"message": "Say hello."},
     "seed002-llm-chat": {"messages": [{"role": "user", "content": "Say hello."}]},
     "system-prompt-list": {"name": "Named elsewhere", "content": "Be brief."},
+    "memory-list": {"content": "Named elsewhere"},
+    "memory-search": {"query": "Named elsewhere"},
+    "collection-list": {"name": "Named elsewhere"},
+    "document-list": {"title": "Named elsewhere", "content": "Named elsewhere"},
+    "search": {"question": "Named elsewhere"},
 }
 
 
@@ -406,8 +434,10 @@ def _call_naming(client: APIClient, route: Route, method: str, source: object, w
     return getattr(client, method)(route.url(world), body, format="json", **extra)
 
 
-def _scans_and_triages(world: World) -> tuple[int, int]:
-    return Scan.objects.in_organization(world.organization).count(), world.organization.triages.count()
+def _scans_and_triages(world: World) -> tuple[int, ...]:
+    organization = world.organization
+    knowledge = (organization.memories.count(), organization.collections.count(), organization.documents.count())
+    return Scan.objects.in_organization(organization).count(), organization.triages.count(), *knowledge
 
 
 FIELD_IDS = [f"{r.name}-{m}-{s.where}-{s.name}" for r, m, s in FIELD_CASES]
@@ -471,7 +501,9 @@ def test_a_colleague_gets_404_for_what_one_person_owns_and_changes_nothing(route
 
     assert response.status_code == 404, response.content
     world.chat.refresh_from_db()
+    world.memory.refresh_from_db()
     assert world.chat.title != "Renamed"
+    assert world.memory.content != "Changed"
 
 
 OWN_LIST_CASES = [(route, kind, name) for route in LISTS if route.name in OWN_LISTED for kind, name in LIST_ACTORS]

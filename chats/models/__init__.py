@@ -3,6 +3,18 @@ policies, and the organization's knowledge (memories, collections, documents, ch
 
 from chats.models.chats import Chat, Message, SystemPrompt
 from chats.models.guardrails import GuardrailPolicy
+from chats.models.knowledge import Chunk, Collection, Document, Memory
 from chats.models.registry import ChatModel, OrganizationModel
 
-__all__ = ["Chat", "ChatModel", "GuardrailPolicy", "Message", "OrganizationModel", "SystemPrompt"]
+__all__ = [
+    "Chat",
+    "ChatModel",
+    "Chunk",
+    "Collection",
+    "Document",
+    "GuardrailPolicy",
+    "Memory",
+    "Message",
+    "OrganizationModel",
+    "SystemPrompt",
+]

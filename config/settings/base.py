@@ -9,6 +9,7 @@ from .api import *  # noqa: F403
 from .apps import *  # noqa: F403
 from .chats import *  # noqa: F403
 from .env import BASE_DIR, DEV_SECRET_KEY, env_bool, env_list  # noqa: F401 (the environments import them from here)
+from .knowledge import *  # noqa: F403
 from .scans import *  # noqa: F403
 from .security import *  # noqa: F403
 from .security import SECRET_KEY  # noqa: F401 (prod.py checks it)

@@ -31,6 +31,7 @@ REGIONS = {
     "scans": ("<!-- make bench scans: start -->", "<!-- make bench scans: end -->"),
     "websocket": ("<!-- make bench websocket: start -->", "<!-- make bench websocket: end -->"),
     "gateway": ("<!-- make bench gateway: start -->", "<!-- make bench gateway: end -->"),
+    "retrieval": ("<!-- make bench retrieval: start -->", "<!-- make bench retrieval: end -->"),
 }
 # Regions measured through the running service: their date lines also name its database and Redis.
 SERVICE_REGIONS = ("http", "scans", "websocket", "gateway")

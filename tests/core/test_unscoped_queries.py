@@ -1,8 +1,8 @@
 """Tenant reads start from a scope: the actor, an organization through the door, or a secret held.
 
 Reading across organizations is `dangerously_unscoped()`, and only operators' and background code
-may say it: admin, management commands, tasks (a module or a package), and the demo data the `demo`
-command asks each app for.
+may say it: admin, management commands, tasks (a `tasks.py` or a `tasks/` package), and the demo
+data the `demo` command asks each app for.
 """
 
 import ast
@@ -25,8 +25,8 @@ def _may_go_unscoped(path: Path) -> bool:
     relative = path.relative_to(ROOT).as_posix()
     return (
         path.name in {"admin.py", "tasks.py", "demo.py"}
+        or path.parent.name == "tasks"  # an app whose tasks are a package, one module per concern
         or "/management/commands/" in f"/{relative}"
-        or "/tasks/" in f"/{relative}"  # an app whose tasks are a package
         or relative == "core/tenancy.py"  # where it is defined
     )
 

@@ -61,6 +61,8 @@ def page(browser, live_server, site_url) -> Iterator[Page]:
     def on_response(response: Response) -> None:
         if response.request.is_navigation_request() and response.frame == page.main_frame:
             documents.add(response.url)
+        elif response.request.resource_type == "xhr" and 400 <= response.status < 500:
+            documents.add(response.url)  # a form a script sent, refused: the page shows the answer
             if response.status >= 500:
                 problems.append(f"server error: {response.status} for {response.url}")
 
