@@ -3,6 +3,7 @@ protocol) at Bastion with an organization API key of scope `chat`, and every cal
 metered and grounded exactly as `chat/completions` is. Errors come in OpenAI's shape
 (config/api/openai_shape.py)."""
 
+import base64
 import json
 import time
 import uuid
@@ -10,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
+import numpy as np
 from asgiref.sync import async_to_sync
 from django.http import StreamingHttpResponse
 from drf_spectacular.utils import extend_schema
@@ -18,7 +20,9 @@ from rest_framework.response import Response
 
 from chats import registry
 from chats.api import openai_serializers as io
+from chats.embeddings import embedder
 from chats.exceptions import PromptBlocked
+from chats.providers.base import estimate_tokens
 from chats.services.completions import (
     Answer,
     Prepared,
@@ -27,6 +31,7 @@ from chats.services.completions import (
     completion_run,
     completion_stream,
 )
+from chats.services.embeddings import embedder_named, embeddings_create
 from config.api.exceptions import error_body
 from config.api.openai_shape import openai_error_body
 from core.exceptions import BastionError, ResourceNotFound, ValidationFailed
@@ -74,6 +79,10 @@ async def _chunks(prepared: Prepared, base: dict[str, Any], include_usage: bool)
     yield "data: [DONE]\n\n"
 
 
+def _encoded(vector: np.ndarray) -> str:
+    return base64.b64encode(vector.astype("<f4").tobytes()).decode()
+
+
 class OpenAIModelListView(TenantAPIView):
     required_actions = {"GET": Action.CHAT_USE}
     organization_from = in_query("organization_id")
@@ -85,6 +94,7 @@ class OpenAIModelListView(TenantAPIView):
             {"id": spec.id, "object": "model", "created": 0, "owned_by": spec.provider}
             for spec in registry.registry_models(organization)
         ]
+        data.append({"id": embedder().name, "object": "model", "created": 0, "owned_by": "bastion"})
         return Response({"object": "list", "data": data})
 
 
@@ -128,3 +138,25 @@ class OpenAIChatCompletionsView(TenantAPIView):
         }
         body = {**base, "object": "chat.completion", "model": answer.model, "choices": [choice]}
         return Response({**body, "usage": _usage(answer), "guardrail": answer.guardrail})
+
+
+class OpenAIEmbeddingsView(TenantAPIView):
+    required_actions = {"POST": Action.CHAT_USE}
+    organization_from = in_body("organization_id", sole_default=True)
+
+    @extend_schema(exclude=True)
+    def post(self, request: Request) -> Response:
+        given = io.OpenAIEmbeddingsInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        fields = given.validated_data
+        embedder = embedder_named(fields["model"])
+        vectors = embeddings_create(actor=request.user, organization=self.organization, embedder=embedder,
+                                    texts=fields["input"])  # fmt: skip
+        as_base64 = fields["encoding_format"] == "base64"
+        data = [
+            {"object": "embedding", "index": index, "embedding": _encoded(vector) if as_base64 else vector.tolist()}
+            for index, vector in enumerate(vectors)
+        ]
+        tokens = sum(estimate_tokens(text) for text in fields["input"])
+        usage = {"prompt_tokens": tokens, "total_tokens": tokens}
+        return Response({"object": "list", "data": data, "model": embedder.name, "usage": usage})

@@ -57,7 +57,8 @@ class OpenAIChatInputSerializer(serializers.Serializer):
 class OpenAIEmbeddingsInputSerializer(serializers.Serializer):
     model = serializers.CharField(max_length=100)
     input = serializers.JSONField()
-    encoding_format = serializers.ChoiceField(choices=["float"], default="float", required=False)
+    # The official client asks for base64 (float32, little-endian) unless told otherwise.
+    encoding_format = serializers.ChoiceField(choices=["float", "base64"], default="float", required=False)
 
     def validate_input(self, given: object) -> list[str]:
         texts = [given] if isinstance(given, str) else given

@@ -7,4 +7,5 @@ from chats.api import openai_compat as views
 urlpatterns = [
     path("models", views.OpenAIModelListView.as_view(), name="openai-model-list"),
     path("chat/completions", views.OpenAIChatCompletionsView.as_view(), name="openai-chat-completions"),
+    path("embeddings", views.OpenAIEmbeddingsView.as_view(), name="openai-embeddings"),
 ]

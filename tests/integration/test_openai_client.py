@@ -130,3 +130,32 @@ def test_a_client_leaving_mid_stream_leaves_the_partial_answer_stored(server, me
     assert answer.content.startswith("word0")
     assert len(answer.content.split()) < 60
     assert Message.objects.filter(chat=chat, role="user").count() == 1
+
+
+def test_the_openai_client_embeds_with_the_deployments_model(server, member):
+    client = _client(server, member)
+    name = next(model.id for model in client.models.list() if model.owned_by == "bastion")
+
+    one = client.embeddings.create(model=name, input="How do refunds work?")
+    many = client.embeddings.create(model=name, input=["refund policy", "refunds", "a cat on a mat"])
+
+    assert len(one.data) == 1
+    assert len(one.data[0].embedding) > 100
+    close, far = (
+        _cosine(many.data[0].embedding, many.data[1].embedding),
+        _cosine(many.data[0].embedding, many.data[2].embedding),
+    )
+    assert close > far  # by meaning: the two about refunds are nearer each other than the cat
+    assert one.usage.prompt_tokens > 0
+    assert Usage.objects.filter(organization=member.organization, kind="embedding").count() == 2
+    with pytest.raises(openai.NotFoundError):
+        client.embeddings.create(model="text-embedding-3-small", input="x")
+    floats = client.embeddings.create(model=name, input="How do refunds work?", encoding_format="float")
+    assert floats.data[0].embedding == pytest.approx(one.data[0].embedding, abs=1e-6)
+    with pytest.raises(openai.BadRequestError):
+        client.embeddings.create(model=name, input=[])
+
+
+def _cosine(left: list[float], right: list[float]) -> float:
+    dot = sum(a * b for a, b in zip(left, right, strict=True))
+    return dot / ((sum(a * a for a in left) ** 0.5) * (sum(b * b for b in right) ** 0.5))
