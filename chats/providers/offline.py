@@ -34,8 +34,13 @@ def _terms(text: str) -> set[str]:
     return {word for word in _WORD.findall(text.lower()) if word not in _STOPWORDS}
 
 
+_HEADING = re.compile(r"^\s*#+\s.*$", re.MULTILINE)
+
+
 def _best_sentences(passage: Passage, question_terms: set[str], *, limit: int = 2) -> str:
-    sentences = [part.strip() for part in _SENTENCE_END.split(passage.text) if part.strip()]
+    # A Markdown heading names a section; quoted as a sentence it would read as "## Schedule The key...".
+    prose = _HEADING.sub("", passage.text)
+    sentences = [" ".join(part.split()) for part in _SENTENCE_END.split(prose) if part.strip()]
     if not sentences:
         return ""
     ranked = sorted(range(len(sentences)), key=lambda index: -len(_terms(sentences[index]) & question_terms))

@@ -40,3 +40,17 @@ def test_the_demo_prints_the_address_the_server_starts_on(host, port, server):
     assert f"  Sign in: {server}/login/ with the email and password" in printed
     assert f"  API docs: {server}/docs\n" in printed
     assert ":8000" not in printed
+
+
+@pytest.mark.django_db
+def test_the_demo_chat_is_answered_from_the_demo_handbook(django_capture_on_commit_callbacks):
+    from chats.models import Chat
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", stdout=StringIO())
+
+    chat = Chat.objects.dangerously_unscoped().get()
+    answer = chat.messages.get(role="assistant")
+    assert "every ninety days" in answer.content
+    assert "Signing key rotation" in answer.content  # cited by its document's title
+    assert chat.system_prompt_ref.name == "Security reviewer"
