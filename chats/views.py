@@ -17,6 +17,7 @@ from chats import registry
 from chats.forms import ChatForm, GuardrailPolicyForm
 from chats.models import Chat
 from chats.selectors import chats as selectors
+from chats.selectors.knowledge import collection_list
 from chats.services import chats as services
 from chats.services.policies import guardrail_policy_get, guardrail_policy_update
 from core.exceptions import BastionError
@@ -84,6 +85,7 @@ def chat_detail_page(request: HttpRequest, chat_id: UUID) -> HttpResponse:
         "chat": chat,
         "chat_messages": selectors.chat_messages(chat=chat),
         "models": registry.registry_models(access.organization),
+        "collections": collection_list(actor=request.user).filter(organization=access.organization).order_by("name"),
         "form": form,
     }
     return render(request, "chats/chat_detail.html", context, status=400 if form.errors else 200)

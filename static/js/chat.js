@@ -24,6 +24,7 @@
     const errorLine = composer.querySelector("[data-chat-error]");
     const model = composer.querySelector("select[name=model]");
     const rag = composer.querySelector("input[name=use_rag]");
+    const collection = composer.querySelector("[data-chat-collection]");
     const template = document.getElementById("chat-message-template");
     const wording = JSON.parse(document.getElementById("chat-guardrail-wording").textContent);
     let socket = null;
@@ -236,9 +237,9 @@
       lastSent = content;
       waiting = true;
       refreshSend();
-      socket.send(
-        JSON.stringify({ type: "message", content: content, model: model.value, use_rag: rag.checked }),
-      );
+      const message = { type: "message", content: content, model: model.value, use_rag: rag.checked };
+      if (rag.checked && collection && collection.value) message.collection_ids = [collection.value];
+      socket.send(JSON.stringify(message));
       input.value = "";
     });
 
