@@ -4,18 +4,9 @@ from typing import Any
 
 from django import forms
 
-from chats.guardrails import REDACTABLE, Category, Policy, Verdict
+from chats.guardrails import CATEGORY_LABELS, REDACTABLE, Category, Policy, Verdict
 from chats.models import SystemPrompt
 from chats.registry import ModelSpec
-
-CATEGORY_LABELS = {
-    Category.JAILBREAK: "Jailbreaks",
-    Category.INJECTION: "Prompt injection",
-    Category.DATA_EXFILTRATION: "Data exfiltration",
-    Category.SYSTEM_PROMPT_EXPOSURE: "System prompt probing",
-    Category.PII: "Personal data",
-    Category.SECRETS: "Secrets",
-}
 
 
 class ChatForm(forms.Form):

@@ -37,6 +37,15 @@ class Verdict(StrEnum):
     BLOCK = "block"
 
 
+# How pages name each category (the chat's notes, the policy page).
+CATEGORY_LABELS = {
+    Category.JAILBREAK: "Jailbreak",
+    Category.INJECTION: "Prompt injection",
+    Category.DATA_EXFILTRATION: "Data exfiltration",
+    Category.SYSTEM_PROMPT_EXPOSURE: "System prompt probing",
+    Category.PII: "Personal data",
+    Category.SECRETS: "Secrets",
+}
 # The prompt engine's four scores, by the category a policy names them with.
 PROMPT_SCORES = {
     Category.JAILBREAK: "jailbreak_risk",

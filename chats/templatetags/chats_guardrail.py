@@ -4,18 +4,10 @@ from typing import Any
 
 from django import template
 
-from chats.guardrails import Category
+from chats.guardrails import CATEGORY_LABELS
 
 register = template.Library()
 
-CATEGORY_LABELS = {
-    Category.JAILBREAK: "Jailbreak",
-    Category.INJECTION: "Prompt injection",
-    Category.DATA_EXFILTRATION: "Data exfiltration",
-    Category.SYSTEM_PROMPT_EXPOSURE: "System prompt exposure",
-    Category.PII: "Personal data",
-    Category.SECRETS: "Secrets",
-}
 NOTES = {
     "block": "Blocked by the guardrails",
     "warn": "Flagged by the guardrails",
@@ -40,7 +32,10 @@ def guardrail_note(guardrail: dict[str, Any], role: str) -> dict[str, Any]:
     return {
         "action": action,
         "note": NOTES.get(action, ""),
-        "categories": [CATEGORY_LABELS.get(name, name) for name in guardrail.get("categories", [])]
+        # A category whose values were replaced is named once, among the replaced.
+        "categories": [
+            CATEGORY_LABELS.get(name, name) for name in guardrail.get("categories", []) if name not in redacted
+        ]
         if role != "assistant"
         else [],
         "redacted": sorted(CATEGORY_LABELS.get(name, name) for name in redacted),

@@ -93,7 +93,8 @@
     function guardrailNote(item, guardrail, role) {
       let action = guardrail.action || "allow";
       let redacted = Object.keys(guardrail.redacted || {});
-      let categories = labels(guardrail.categories);
+      // A category whose values were replaced is named once, among the replaced.
+      let categories = labels((guardrail.categories || []).filter(function (name) { return redacted.indexOf(name) < 0; }));
       if (role === "assistant") {
         redacted = Object.keys(guardrail.redacted_answer || {});
         action = redacted.length ? "redact_answer" : "allow";
