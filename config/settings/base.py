@@ -73,7 +73,5 @@ LOGGING = {
         # gateway logs the failures itself.
         "httpx": {"level": "WARNING"},
         "httpx2": {"level": "WARNING"},
-        # bm25s logs each index it builds at DEBUG, whatever the root level.
-        "bm25s": {"level": "WARNING"},
     },
 }
