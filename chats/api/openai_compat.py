@@ -116,6 +116,8 @@ class OpenAIChatCompletionsView(TenantAPIView):
                 model=fields["model"],
                 temperature=fields.get("temperature"),
                 max_tokens=fields.get("max_tokens") or fields.get("max_completion_tokens"),
+                use_rag=fields["use_rag"],
+                collection_ids=fields.get("collection_ids"),
             )
         except ValidationFailed as error:
             if error.errors and "model" in error.errors:  # as OpenAI answers: 404, the client's NotFoundError

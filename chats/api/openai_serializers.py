@@ -52,6 +52,9 @@ class OpenAIChatInputSerializer(serializers.Serializer):
     stream = serializers.BooleanField(default=False)
     stream_options = StreamOptionsSerializer(required=False, allow_null=True)
     n = serializers.IntegerField(min_value=1, max_value=1, required=False, help_text="Only 1 is supported.")
+    # Bastion's own, sent with the official client's `extra_body`: ground the answer in documents.
+    use_rag = serializers.BooleanField(default=False)
+    collection_ids = serializers.ListField(child=serializers.UUIDField(), required=False, max_length=20)
 
 
 class OpenAIEmbeddingsInputSerializer(serializers.Serializer):

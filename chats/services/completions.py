@@ -144,7 +144,9 @@ def completion_prepare(
         conversation += [ProviderMessage(message.role, message.content) for message in history]
     conversation += given
     question = next((message.content for message in reversed(given) if message.role == "user"), "")
-    passages = _retrieve(actor, organization, question, collection_ids) if (use_rag or collection_ids) else []
+    # The offline provider can only quote what was retrieved: it always retrieves.
+    grounded = use_rag or bool(collection_ids) or spec.provider == "offline"
+    passages = _retrieve(actor, organization, question, collection_ids) if grounded else []
     policy = guardrail_policy_get(organization=organization)
     screening = screen_request(policy, conversation, passages)
     if screening.verdict is Verdict.BLOCK:
