@@ -527,3 +527,37 @@ def test_a_list_of_ones_own_never_shows_another_persons_object(route, kind, name
     assert str(OWN_LISTED[route.name](world)) not in {item["id"] for item in response.json()["items"]}
     owner = _client_for(world.chat.user).get(route.url(world))
     assert str(OWN_LISTED[route.name](world)) in {item["id"] for item in owner.json()["items"]}
+
+
+# Bodies that may name the organization through one of its objects instead (`chat_id` in a completion).
+THROUGH_FIELDS: dict[str, Callable[[World], object]] = {"chat_id": lambda world: world.chat.pk}
+THROUGH_CASES = [
+    (route, method, source.or_through[0])
+    for route in api_routes(with_ids=False)
+    if issubclass(route.view, TenantAPIView)
+    for method in route.methods()
+    if method.upper() in route.view.required_actions
+    and (source := route.view.source_for(method.upper())).or_through is not None
+]
+
+
+def test_every_object_field_a_body_names_its_organization_through_is_known_here():
+    assert {name for _, _, name in THROUGH_CASES} <= set(THROUGH_FIELDS)
+    assert THROUGH_CASES
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "method", "name"), THROUGH_CASES, ids=[f"{r.name}-{m}-{n}" for r, m, n in THROUGH_CASES]
+)
+def test_another_persons_object_named_in_a_body_gets_404_and_changes_nothing(route, method, name):
+    world = _world()
+    outsider = MembershipFactory(role=Role.OWNER)
+    colleague = MembershipFactory(organization=world.organization, role=Role.OWNER)
+    body = {**FIELD_BODIES.get(route.name, {}), name: str(THROUGH_FIELDS[name](world))}
+
+    for actor in (outsider, colleague):
+        response = getattr(_client_for(actor.user), method)(route.url(world), body, format="json")
+
+        assert response.status_code == 404, (actor.role, response.content)
+    assert world.chat.messages.count() == 1  # the World's own message, nothing added
