@@ -163,7 +163,7 @@ class TenantAPIView(GenericAPIView):
 
     def _organization_id_through(self, through: tuple[str, Callable[..., Model]], request: Request) -> Any:
         name, via = through
-        raw = request.data.get(name)
+        raw = request.data.get(name) if isinstance(request.data, dict) else None
         if raw is None:
             return None
         self.tenant_object = via(actor=request.user, **{name: _uuid(TenantSource("body", name), raw)})

@@ -260,3 +260,11 @@ def test_members_read_the_policy_but_only_owners_and_admins_change_it(client, me
         client.patch(url, {"pii": {"action": "allow", "threshold": 0}}, format="json"), 403, "INSUFFICIENT_PERMISSIONS"
     )
     assert client.get(f"/api/v1/organizations/{OrganizationFactory().pk}/guardrails").status_code == 404
+
+
+@pytest.mark.parametrize("body", [[], "text", 7, None])
+def test_a_body_that_is_not_an_object_is_refused_not_a_500(client, body):
+    response = client.post(COMPLETIONS, body, format="json")
+
+    assert response.status_code in (400, 422), response.content
+    assert response.json()["error_code"] in ("INVALID_REQUEST", "VALIDATION_ERROR")
