@@ -223,17 +223,34 @@ def test_a_failing_page_shows_the_error_page_with_the_request_id():
 
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
-@pytest.mark.parametrize("url", ["/api/v1/broken", "/v1/broken"])
-def test_a_failing_api_call_answers_in_the_api_error_shape(url):
+def test_a_failing_api_call_answers_in_the_api_error_shape():
     client = Client(raise_request_exception=False)
 
-    response = client.get(url)
+    response = client.get("/api/v1/broken")
 
     assert response.status_code == 500
     assert response.json() == {
         "detail": f"An unexpected error occurred. Quote request id {response['X-Request-ID']} when reporting it.",
         "status_code": 500,
         "error_code": "INTERNAL_ERROR",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_failing_openai_compatible_call_answers_in_openais_error_shape():
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/v1/broken")
+
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": {
+            "message": f"An unexpected error occurred. Quote request id {response['X-Request-ID']} when reporting it.",
+            "type": "server_error",
+            "param": None,
+            "code": "INTERNAL_ERROR",
+        }
     }
 
 
