@@ -75,7 +75,14 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task taken by a worker that then died (SIGKILL, a lost machine) goes back to the queue after this
 # many seconds; keep it above the longest task's hard time limit, or a slow task runs twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+# Workers look for such tasks every so often: kombu 5.7 scans on every tenth look, ten seconds apart,
+# so a task became visible again could wait 100 s more; here every look scans (one cheap ZRANGE).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    "unacked_restore_throttle": 1,
+    "unacked_restore_interval": min(10, _VISIBILITY_TIMEOUT),
+}
 # `celery -A config beat` (one process per deployment) sends these.
 CELERY_BEAT_SCHEDULE = {
     "scans-stale-requeue": {
