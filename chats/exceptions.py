@@ -46,3 +46,9 @@ class MemoryNeedsPerson(BastionError):
     status_code = 403
     error_code = "INSUFFICIENT_PERMISSIONS"
     default_detail = "Memories belong to a person: sign in as one to keep or read them."
+
+
+class QuotaExceeded(BastionError):
+    status_code = 429
+    error_code = "QUOTA_EXCEEDED"
+    default_detail = "The organization's chat token allowance is used up."

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from chats import registry
 from chats.api import serializers as io
 from chats.api.sse import sse_response
-from chats.exceptions import ChatArchived, PromptBlocked
+from chats.exceptions import ChatArchived, PromptBlocked, QuotaExceeded
 from chats.models import Chat
 from chats.selectors import chats as selectors
 from chats.services import chats as services
@@ -65,7 +65,7 @@ class ModelListView(TenantAPIView):
         )
 
 
-GATEWAY_ERRORS = (PromptBlocked, ProviderUnavailable)
+GATEWAY_ERRORS = (PromptBlocked, QuotaExceeded, ProviderUnavailable)
 
 
 class ModelGenerateView(TenantAPIView):

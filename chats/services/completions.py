@@ -23,8 +23,8 @@ from billing import quotas
 from billing.usage import usage_record
 from chats import registry
 from chats.answer_screen import AnswerScreen
-from chats.exceptions import ChatArchived, PromptBlocked
-from chats.guardrails import Policy, Screening, Verdict, screen_request
+from chats.exceptions import ChatArchived, PromptBlocked, QuotaExceeded
+from chats.guardrails import Policy, Screening, Verdict, screen_request, secret_scanner
 from chats.models import Chat, Message
 from chats.providers.base import (
     CompletionRequest,
@@ -39,7 +39,6 @@ from chats.providers.base import Message as ProviderMessage
 from chats.registry import ModelSpec
 from chats.selectors.chats import chat_history
 from chats.services.policies import guardrail_policy_get
-from core.exceptions import RateLimitExceeded
 from core.providers import ProviderUnavailable
 from organizations.models import Organization
 from scans.engine.findings import mask
@@ -109,8 +108,6 @@ def _masked_secrets(text: str, screening: Screening) -> str:
     """The person's message as stored: secrets they pasted are kept masked, like a finding's snippet."""
     if not screening.redacted.get("secrets"):
         return text
-    from chats.guardrails import secret_scanner
-
     pieces, cursor = [], 0
     for span in secret_scanner().spans(text):
         pieces += [text[cursor : span.start], mask(text[span.start : span.end])]
@@ -159,7 +156,7 @@ def completion_prepare(
     outgoing = _fit(outgoing, spec.context_window, max_tokens)
     estimate = sum(estimate_tokens(message.content) for message in outgoing) + (max_tokens or 0)
     if not quotas.tokens_allowed(organization=organization, actor=actor, tokens=estimate):
-        raise RateLimitExceeded("The organization's chat token allowance is used up.")
+        raise QuotaExceeded()
     request = CompletionRequest(
         model=spec.upstream,
         messages=outgoing,
