@@ -12,7 +12,7 @@
     slug.addEventListener("input", function () {
       touched = slug.value !== "";
     });
-    name.addEventListener("input", function () {
+    function suggest() {
       if (touched) {
         return;
       }
@@ -24,7 +24,12 @@
         .replace(/^-+|-+$/g, "")
         .slice(0, 50)
         .replace(/-+$/, "");
-    });
+    }
+    name.addEventListener("input", suggest);
+    // A name typed before this script ran (it is deferred) still gets its slug.
+    if (name.value) {
+      suggest();
+    }
   });
 
   // Buttons that end something (remove a member, revoke a key) ask once more.
