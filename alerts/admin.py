@@ -1,18 +1,7 @@
 from django.contrib import admin
-from django.db.models import Model
-from django.http import HttpRequest
 
 from alerts.models import Alert, NotificationSettings
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Operators read alerts and settings; changes go through the API, where roles apply and pushes follow."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Alert)

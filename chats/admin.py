@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.http import HttpRequest
 
 from chats.models import Chat, ChatModel, GuardrailPolicy, OrganizationModel, SystemPrompt
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(ChatModel)
@@ -21,14 +22,6 @@ class OrganizationModelAdmin(admin.ModelAdmin):
     list_filter = ["is_enabled"]
     search_fields = ["organization__name", "model_id"]
     list_select_related = ["organization"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Chat)

@@ -2,18 +2,8 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from scans.models import Finding, Scan, Triage
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """What the engine found and what an organization decided are records: operators read them, and
-    triage goes through the API, where it is audited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 class FindingInline(admin.TabularInline):

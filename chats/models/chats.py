@@ -14,15 +14,17 @@ if TYPE_CHECKING:
     from organizations.models import Actor
 
 
-class ChatQuerySet(ScopedQuerySet):
-    def visible_to(self, actor: "Actor") -> "ChatQuerySet":
-        # A chat is its owner's alone: other members, admins and API keys of the organization never read
-        # it, and the owner stops reading it on leaving the organization.
+class OwnedQuerySet(ScopedQuerySet):
+    """Rows one person owns inside an organization (chats, memories)."""
+
+    def visible_to(self, actor: "Actor") -> "OwnedQuerySet":
+        # The owner's alone: other members, admins and API keys of the organization never read them,
+        # and the owner stops reading them on leaving the organization.
         if getattr(actor, "is_api_key", False) or not getattr(actor, "is_authenticated", False):
             return self.none()
         return self.filter(user=actor, organization__in=Organization.objects.visible_to(actor).values("pk"))
 
-    def in_organization(self, organization: "Organization | uuid.UUID") -> "ChatQuerySet":
+    def in_organization(self, organization: "Organization | uuid.UUID") -> "OwnedQuerySet":
         return self.filter(organization=organization)
 
 
@@ -68,7 +70,7 @@ class Chat(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    objects = ChatQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]

@@ -10,23 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from chats.models.chats import OwnedQuerySet
 from core.tenancy import ScopedQuerySet
 from organizations.models import Organization, TenantQuerySet
 
 if TYPE_CHECKING:
     from organizations.models import Actor
-
-
-class MemoryQuerySet(ScopedQuerySet):
-    def visible_to(self, actor: "Actor") -> "MemoryQuerySet":
-        # What someone asked Bastion to remember about them is theirs alone, as their chats are: other
-        # members, admins and API keys never read it, and leaving the organization ends the owner's reach.
-        if getattr(actor, "is_api_key", False) or not getattr(actor, "is_authenticated", False):
-            return self.none()
-        return self.filter(user=actor, organization__in=Organization.objects.visible_to(actor).values("pk"))
-
-    def in_organization(self, organization: "Organization | uuid.UUID") -> "MemoryQuerySet":
-        return self.filter(organization=organization)
 
 
 class Memory(models.Model):
@@ -50,7 +39,7 @@ class Memory(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = MemoryQuerySet.as_manager()
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
